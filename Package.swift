@@ -1,0 +1,38 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Release builds of the numeric targets drop exclusivity checks in their inner loops.
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "Latent",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "LatentTensor", targets: ["LatentTensor"]),
+        .executable(name: "latent", targets: ["LatentCLI"]),
+        .executable(name: "latent-bench", targets: ["LatentBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "LatentTensor", dependencies: ["CDNNL"], swiftSettings: fastMath),
+        .executableTarget(
+            name: "LatentCLI",
+            dependencies: [
+                "LatentTensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "LatentBench",
+            dependencies: [
+                "LatentTensor", "CDNNL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: fastMath),
+        .target(name: "TestSupport", dependencies: ["LatentTensor"], path: "Sources/TestSupport"),
+        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor", "TestSupport"]),
+    ]
+)

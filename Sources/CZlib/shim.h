@@ -1,0 +1,2 @@
+// The system zlib (Debian: zlib1g-dev): gzip for IDX files, deflate for PNG.
+#include <zlib.h>

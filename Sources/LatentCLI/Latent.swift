@@ -1,0 +1,17 @@
+import ArgumentParser
+import LatentTensor
+
+/// The `latent` command: train, sample and evaluate deep generative models.
+@main
+struct Latent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latent",
+        abstract: "Deep generative models (VAEs and GANs) in Swift: train, sample, evaluate.",
+        version: LatentVersion.string,
+        subcommands: [])
+}
+
+/// The version the tool reports.
+enum LatentVersion {
+    static let string = "0.1.0 (\(GEMM.library))"
+}

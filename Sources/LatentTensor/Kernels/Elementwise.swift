@@ -1,0 +1,149 @@
+/// Element-wise loops over tensor storage; closures passed here are inlined into the loops.
+enum Elementwise {
+    /// `result[i] = transform(x[i])`.
+    @inline(__always)
+    static func map(_ x: Tensor, _ transform: (Float) -> Float) -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: x.scalarCount)
+        let source = x.storage.base, target = result.base
+        Parallel.forRanges(x.scalarCount) { range in
+            for index in range { target[index] = transform(source[index]) }
+        }
+        return result
+    }
+
+    /// `result[i] = combine(a[i], b[i])` for equal shapes.
+    @inline(__always)
+    static func zipSameShape(
+        _ a: Tensor, _ b: Tensor, _ combine: (Float, Float) -> Float
+    ) -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: a.scalarCount)
+        let left = a.storage.base, right = b.storage.base, target = result.base
+        Parallel.forRanges(a.scalarCount) { range in
+            for index in range { target[index] = combine(left[index], right[index]) }
+        }
+        return result
+    }
+
+    /// `combine` applied with NumPy broadcasting; returns the result's shape and storage.
+    @inline(__always)
+    static func zip(
+        _ a: Tensor, _ b: Tensor, operation: String, _ combine: (Float, Float) -> Float
+    ) -> ([Int], TensorStorage) {
+        if a.shape == b.shape { return (a.shape, zipSameShape(a, b, combine)) }
+        let shape = Shape.broadcast(a.shape, b.shape, operation: operation)
+        let count = shape.elementCount
+        let result = TensorStorage(uninitializedCount: count)
+        let left = a.storage.base, right = b.storage.base, target = result.base
+        if b.scalarCount == 1 && a.scalarCount == count {
+            let value = right[0]
+            Parallel.forRanges(count) { range in
+                for index in range { target[index] = combine(left[index], value) }
+            }
+            return (shape, result)
+        }
+        if a.scalarCount == 1 && b.scalarCount == count {
+            let value = left[0]
+            Parallel.forRanges(count) { range in
+                for index in range { target[index] = combine(value, right[index]) }
+            }
+            return (shape, result)
+        }
+        let plan = BroadcastPlan(output: shape, inputs: [a.shape, b.shape])
+        let inner = plan.innerCount
+        let strideA = plan.innerStrides[0], strideB = plan.innerStrides[1]
+        Parallel.forRanges(plan.outerCount, grain: max(1, Parallel.grain / max(inner, 1))) { rows in
+            for row in rows {
+                let offsets = plan.offsets(ofOuterIndex: row)
+                let x = left + offsets[0], y = right + offsets[1], out = target + row * inner
+                switch (strideA, strideB) {
+                case (1, 1): for index in 0..<inner { out[index] = combine(x[index], y[index]) }
+                case (1, 0):
+                    let value = y[0]
+                    for index in 0..<inner { out[index] = combine(x[index], value) }
+                case (0, 1):
+                    let value = x[0]
+                    for index in 0..<inner { out[index] = combine(value, y[index]) }
+                default:
+                    let value = combine(x[0], y[0])
+                    for index in 0..<inner { out[index] = value }
+                }
+            }
+        }
+        return (shape, result)
+    }
+
+    /// Copies `x` broadcast to `shape`.
+    static func expand(_ x: Tensor, to shape: [Int]) -> TensorStorage {
+        let plan = BroadcastPlan(output: shape, inputs: [x.shape])
+        let result = TensorStorage(uninitializedCount: shape.elementCount)
+        let source = x.storage.base, target = result.base
+        let inner = plan.innerCount, innerStride = plan.innerStrides[0]
+        for row in 0..<plan.outerCount {
+            let input = source + plan.offsets(ofOuterIndex: row)[0], out = target + row * inner
+            if innerStride == 1 {
+                out.update(from: input, count: inner)
+            } else {
+                out.update(repeating: input[0], count: inner)
+            }
+        }
+        return result
+    }
+}
+
+/// How the inputs of a broadcast operation are addressed: the output is walked as
+/// `outerCount` rows of `innerCount` contiguous scalars; each input advances by stride 0 or 1
+/// inside a row and starts each row at an offset computed from the row index.
+struct BroadcastPlan {
+    let innerCount: Int
+    let outerCount: Int
+    /// Per input, its stride along the innermost (merged) axis: 0 or 1.
+    let innerStrides: [Int]
+    private let outerShape: [Int]
+    /// Per input, its strides along the outer axes (0 where broadcast).
+    private let outerStrides: [[Int]]
+
+    init(output: [Int], inputs: [[Int]]) {
+        let rank = output.count
+        // Strides of each input in output coordinates, 0 along broadcast axes.
+        var strides = inputs.map { input -> [Int] in
+            let padded = [Int](repeating: 1, count: rank - input.count) + input
+            let natural = Shape.strides(padded)
+            return (0..<rank).map { padded[$0] == 1 && output[$0] != 1 ? 0 : natural[$0] }
+        }
+        var shape = output
+        // Merge adjacent axes that every input walks contiguously (or broadcasts) together.
+        var axis = shape.count - 1
+        while axis > 0 {
+            let mergeable = strides.allSatisfy { $0[axis - 1] == $0[axis] * shape[axis] }
+            if mergeable {
+                shape[axis - 1] *= shape[axis]
+                shape.remove(at: axis)
+                for index in strides.indices { strides[index].remove(at: axis - 1) }
+            }
+            axis -= 1
+        }
+        if shape.isEmpty {
+            shape = [1]
+            strides = strides.map { _ in [1] }
+        }
+        innerCount = shape.last!
+        outerShape = Array(shape.dropLast())
+        outerCount = outerShape.elementCount
+        // An input whose inner stride is not 1 broadcasts along it (stride 0).
+        innerStrides = strides.map { $0.last! == 1 ? 1 : 0 }
+        outerStrides = strides.map { Array($0.dropLast()) }
+    }
+
+    /// The starting offset of each input for the given outer row.
+    @inline(__always)
+    func offsets(ofOuterIndex index: Int) -> [Int] {
+        var remainder = index
+        var offsets = [Int](repeating: 0, count: outerStrides.count)
+        for axis in stride(from: outerShape.count - 1, through: 0, by: -1) {
+            let coordinate = remainder % outerShape[axis]
+            remainder /= outerShape[axis]
+            for input in offsets.indices { offsets[input] += coordinate * outerStrides[input][axis] }
+        }
+        return offsets
+    }
+}

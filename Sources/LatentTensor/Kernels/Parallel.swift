@@ -1,0 +1,49 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Splits large loops across cores.
+public enum Parallel {
+    private static let configuredThreads = Atomic<Int>(0)
+
+    /// The number of threads element-wise kernels use (default: all active processors).
+    public static var threadCount: Int {
+        let configured = configuredThreads.load(ordering: .relaxed)
+        return configured > 0 ? configured : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Sets the number of threads element-wise kernels use; 0 restores the default.
+    public static func setThreadCount(_ count: Int) {
+        configuredThreads.store(max(0, count), ordering: .relaxed)
+    }
+
+    /// Scalars below which a loop stays on one thread (splitting costs more than it saves).
+    static let grain = 1 << 16
+
+    /// Calls `body` on disjoint ranges covering `0..<count`, in parallel when `count` is large.
+    @inline(__always)
+    static func forRanges(_ count: Int, grain: Int = Parallel.grain, _ body: (Range<Int>) -> Void) {
+        let threads = threadCount
+        if count < 2 * grain || threads < 2 {
+            body(0..<count)
+            return
+        }
+        let chunks = min(threads, count / grain)
+        let chunkSize = (count + chunks - 1) / chunks
+        withoutActuallyEscaping(body) { body in
+            // The chunks write disjoint ranges, so sharing the closure across threads is safe.
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * chunkSize
+                shared.value(start..<min(count, start + chunkSize))
+            }
+        }
+    }
+}
+
+
+/// Wraps a value whose thread safety the caller guarantees.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

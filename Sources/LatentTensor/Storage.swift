@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Contiguous, 64-byte aligned Float32 memory behind a ``Tensor``.
+///
+/// This is the device seam: every kernel reaches memory through a storage object, so a second
+/// backend (GPU memory) can replace this class without touching layers or models. Tensors share a
+/// storage until one of them is mutated (copy-on-write in ``Tensor``).
+public final class TensorStorage: @unchecked Sendable {
+    /// The first scalar.
+    public let base: UnsafeMutablePointer<Float>
+    /// The number of scalars.
+    public let count: Int
+
+    /// Allocates uninitialised storage for `count` scalars.
+    public init(uninitializedCount count: Int) {
+        precondition(count >= 0, "TensorStorage: negative scalar count \(count)")
+        self.count = count
+        var raw: UnsafeMutableRawPointer?
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+            fatalError("TensorStorage: cannot allocate \(bytes) bytes")
+        }
+        base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// Allocates storage filled with `value`.
+    public convenience init(count: Int, repeating value: Float) {
+        self.init(uninitializedCount: count)
+        base.initialize(repeating: value, count: count)
+    }
+
+    /// A copy of this storage.
+    public func copy() -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: count)
+        result.base.update(from: base, count: count)
+        return result
+    }
+
+    /// The scalars as a read-only buffer.
+    public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The scalars as a mutable buffer.
+    public var mutableBuffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: base, count: count)
+    }
+
+    deinit { free(base) }
+}

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension Tensor {
+    /// `max(x, 0)` for each element.
+    public func relu() -> Tensor {
+        let x = self
+        return Tensor(shape: shape, storage: Elementwise.map(x) { Swift.max($0, 0) }, recording: [x],
+                      operation: "relu") { upstream, _ in
+            [Tensor.maskedProduct(upstream, x) { $0 > 0 ? 1 : 0 }]
+        }
+    }
+
+    /// `x` where positive, `negativeSlope · x` elsewhere.
+    public func leakyReLU(negativeSlope: Float = 0.01) -> Tensor {
+        let x = self
+        return Tensor(shape: shape, storage: Elementwise.map(x) { $0 > 0 ? $0 : negativeSlope * $0 },
+                      recording: [x], operation: "leakyReLU") { upstream, _ in
+            [Tensor.maskedProduct(upstream, x) { $0 > 0 ? 1 : negativeSlope }]
+        }
+    }
+
+    /// `x` where positive, `alpha · (exp(x) − 1)` elsewhere (Clevert et al. 2016).
+    public func elu(alpha: Float = 1) -> Tensor {
+        Tensor.where(self .> 0, self, alpha * self.minimum(Tensor(0)).expm1())
+    }
+
+    /// `1 / (1 + exp(−x))` for each element, computed without overflow.
+    public func sigmoid() -> Tensor {
+        let x = self
+        let storage = Elementwise.map(x) { value in
+            value >= 0 ? 1 / (1 + expf(-value)) : expf(value) / (1 + expf(value))
+        }
+        let stored = Tensor(shape: shape, storage: storage)
+        return Tensor(shape: shape, storage: storage, recording: [x], operation: "sigmoid") {
+            upstream, _ in
+            let y = GradientRecording.isEnabled ? x.sigmoid() : stored
+            return [upstream * y * (1 - y)]
+        }
+    }
+
+    /// The hyperbolic tangent of each element.
+    public func tanh() -> Tensor {
+        let x = self
+        let storage = Elementwise.map(x) { tanhf($0) }
+        let stored = Tensor(shape: shape, storage: storage)
+        return Tensor(shape: shape, storage: storage, recording: [x], operation: "tanh") {
+            upstream, _ in
+            let y = GradientRecording.isEnabled ? x.tanh() : stored
+            return [upstream * (1 - y.squared())]
+        }
+    }
+
+    /// `log(1 + exp(x))` for each element, as `max(x, 0) + log1p(exp(−|x|))` so large |x| is exact.
+    public func softplus() -> Tensor {
+        let x = self
+        return Tensor(shape: shape,
+                      storage: Elementwise.map(x) { Swift.max($0, 0) + log1pf(expf(-Swift.abs($0))) },
+                      recording: [x], operation: "softplus") { upstream, _ in
+            [upstream * x.sigmoid()]
+        }
+    }
+
+    /// `log(sigmoid(x))` for each element, stable for large |x|.
+    public func logSigmoid() -> Tensor { -(-self).softplus() }
+
+    /// The softmax along `axis`: `exp(x) / sum(exp(x))`, computed with the max subtracted.
+    public func softmax(alongAxis axis: Int = -1) -> Tensor {
+        (self - logSumExp(alongAxes: [axis], keepingDimensions: true)).exp()
+    }
+
+    /// The log-softmax along `axis`: `x − logSumExp(x)`.
+    public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
+        self - logSumExp(alongAxes: [axis], keepingDimensions: true)
+    }
+
+    /// `upstream · f(x)` for a piecewise-constant `f` of the input (an activation's derivative);
+    /// the factor is a constant, so the product stays differentiable in `upstream`.
+    static func maskedProduct(_ upstream: Tensor, _ x: Tensor, _ derivative: (Float) -> Float) -> Tensor {
+        let factor = Tensor(shape: x.shape, storage: Elementwise.map(x.value, derivative))
+        return upstream * factor
+    }
+}
