@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LatentTensor", targets: ["LatentTensor"]),
+        .library(name: "LatentNN", targets: ["LatentNN"]),
         .executable(name: "latent", targets: ["LatentCLI"]),
         .executable(name: "latent-bench", targets: ["LatentBench"]),
     ],
@@ -19,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "LatentTensor", dependencies: ["CDNNL"], swiftSettings: fastMath),
+        .target(name: "LatentNN", dependencies: ["LatentTensor"], swiftSettings: fastMath),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "TestSupport"]),
         .executableTarget(
             name: "LatentCLI",
             dependencies: [
