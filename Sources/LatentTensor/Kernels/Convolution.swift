@@ -1,0 +1,220 @@
+/// The sizes of one 2-D convolution in NCHW layout, seen from the forward direction.
+///
+/// The forward convolution maps an input `[batch, inputChannels, inputHeight, inputWidth]` with
+/// a filter `[outputChannels, inputChannels, kernelHeight, kernelWidth]` to an output
+/// `[batch, outputChannels, outputHeight, outputWidth]`. Its backward-data pass (the transposed
+/// convolution) and its backward-filter pass use the same geometry.
+struct ConvolutionGeometry: Hashable, Sendable {
+    let batch: Int
+    let inputChannels: Int
+    let inputHeight: Int
+    let inputWidth: Int
+    let outputChannels: Int
+    let kernelHeight: Int
+    let kernelWidth: Int
+    let stride: Int
+    let padding: Int
+    let outputHeight: Int
+    let outputWidth: Int
+
+    /// Scalars of one column of the unfolded input: `inputChannels · kernelHeight · kernelWidth`.
+    var patchSize: Int { inputChannels * kernelHeight * kernelWidth }
+    /// Output positions per image and channel.
+    var outputPixels: Int { outputHeight * outputWidth }
+    /// Input positions per image and channel.
+    var inputPixels: Int { inputHeight * inputWidth }
+    var inputShape: [Int] { [batch, inputChannels, inputHeight, inputWidth] }
+    var outputShape: [Int] { [batch, outputChannels, outputHeight, outputWidth] }
+    var filterShape: [Int] { [outputChannels, inputChannels, kernelHeight, kernelWidth] }
+
+    /// Whether the unfolded input is the input itself (1×1 kernel, stride 1, no padding).
+    var isPointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 }
+
+    /// The number of outputs along an axis of `size` inputs.
+    static func outputSize(input size: Int, kernel: Int, stride: Int, padding: Int) -> Int {
+        (size + 2 * padding - kernel) / stride + 1
+    }
+}
+
+/// Convolution kernels by im2col + GEMM: each image is unfolded into a
+/// `[patchSize, outputPixels]` matrix of input patches, and the three passes are matrix
+/// products with the filter viewed as `[outputChannels, patchSize]`.
+enum Convolution {
+    /// `output = filter ⊛ input (+ bias)`, the forward convolution.
+    static func forward(
+        input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
+    ) {
+        let patch = g.patchSize, pixels = g.outputPixels
+        withColumns(g) { columns in
+            for image in 0..<g.batch {
+                let source = input + image * g.inputChannels * g.inputPixels
+                let target = output + image * g.outputChannels * pixels
+                let unfolded: UnsafePointer<Float>
+                if let columns {
+                    unfold(source, geometry: g, into: columns)
+                    unfolded = UnsafePointer(columns)
+                } else {
+                    unfolded = source
+                }
+                if let bias {
+                    for channel in 0..<g.outputChannels {
+                        (target + channel * pixels).update(repeating: bias[channel], count: pixels)
+                    }
+                }
+                GEMM.multiply(
+                    transposingA: false, transposingB: false, m: g.outputChannels, n: pixels,
+                    k: patch, a: filter, lda: patch, b: unfolded, ldb: pixels,
+                    beta: bias == nil ? 0 : 1, c: target, ldc: pixels)
+            }
+        }
+    }
+
+    /// `input = filterᵀ ⊛ upstream (+ bias)`: the backward-data pass, which is also the
+    /// transposed convolution. Writes every scalar of `input`.
+    static func backwardData(
+        upstream: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        input: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
+    ) {
+        let patch = g.patchSize, pixels = g.outputPixels
+        withColumns(g) { columns in
+            for image in 0..<g.batch {
+                let source = upstream + image * g.outputChannels * pixels
+                let target = input + image * g.inputChannels * g.inputPixels
+                for channel in 0..<g.inputChannels {
+                    (target + channel * g.inputPixels)
+                        .update(repeating: bias?[channel] ?? 0, count: g.inputPixels)
+                }
+                GEMM.multiply(
+                    transposingA: true, transposingB: false, m: patch, n: pixels,
+                    k: g.outputChannels, a: filter, lda: patch, b: source, ldb: pixels,
+                    beta: columns == nil ? 1 : 0, c: columns ?? target, ldc: pixels)
+                if let columns { fold(columns, geometry: g, addingInto: target) }
+            }
+        }
+    }
+
+    /// `filterGradient = Σ_images upstream · unfold(input)ᵀ`, the backward-filter pass.
+    static func backwardFilter(
+        input: UnsafePointer<Float>, upstream: UnsafePointer<Float>,
+        filterGradient: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
+    ) {
+        let patch = g.patchSize, pixels = g.outputPixels
+        if g.batch == 0 {
+            filterGradient.update(repeating: 0, count: g.outputChannels * patch)
+            return
+        }
+        withColumns(g) { columns in
+            for image in 0..<g.batch {
+                let source = input + image * g.inputChannels * g.inputPixels
+                let unfolded: UnsafePointer<Float>
+                if let columns {
+                    unfold(source, geometry: g, into: columns)
+                    unfolded = UnsafePointer(columns)
+                } else {
+                    unfolded = source
+                }
+                GEMM.multiply(
+                    transposingA: false, transposingB: true, m: g.outputChannels, n: patch,
+                    k: pixels, a: upstream + image * g.outputChannels * pixels, lda: pixels,
+                    b: unfolded, ldb: pixels, beta: image == 0 ? 0 : 1, c: filterGradient,
+                    ldc: patch)
+            }
+        }
+    }
+
+    // MARK: - Unfolding
+
+    /// Runs `body` with a scratch matrix of `patchSize × outputPixels` scalars, or `nil` when
+    /// the geometry needs none (a pointwise convolution reads the input as it is).
+    private static func withColumns(
+        _ g: ConvolutionGeometry, _ body: (UnsafeMutablePointer<Float>?) -> Void
+    ) {
+        if g.isPointwise { return body(nil) }
+        let columns = TensorStorage(uninitializedCount: g.patchSize * g.outputPixels)
+        body(columns.base)
+    }
+
+    /// The output columns `lower..<upper` whose input column `column·stride − padding + offset`
+    /// lies inside `0..<width`.
+    @inline(__always)
+    private static func validColumns(offset: Int, geometry g: ConvolutionGeometry) -> Range<Int> {
+        let first = offset - g.padding  // input column of output column 0
+        let lower = first >= 0 ? 0 : (-first + g.stride - 1) / g.stride
+        let last = g.inputWidth - 1 - first  // input column span available to the right
+        let upper = last < 0 ? 0 : last / g.stride + 1
+        let clampedLower = Swift.min(lower, g.outputWidth)
+        return clampedLower..<Swift.max(clampedLower, Swift.min(upper, g.outputWidth))
+    }
+
+    /// im2col: row `(c, i, j)` of `columns` holds, for every output position, the input scalar
+    /// the kernel tap `(i, j)` of channel `c` sees there (zero in the padding).
+    private static func unfold(
+        _ image: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+        into columns: UnsafeMutablePointer<Float>
+    ) {
+        let width = g.outputWidth, stride = g.stride
+        var row = columns
+        for channel in 0..<g.inputChannels {
+            let plane = image + channel * g.inputPixels
+            for tapRow in 0..<g.kernelHeight {
+                for tapColumn in 0..<g.kernelWidth {
+                    let valid = validColumns(offset: tapColumn, geometry: g)
+                    let shift = tapColumn - g.padding
+                    for outputRow in 0..<g.outputHeight {
+                        let target = row + outputRow * width
+                        let inputRow = outputRow * stride - g.padding + tapRow
+                        guard inputRow >= 0 && inputRow < g.inputHeight, !valid.isEmpty else {
+                            target.update(repeating: 0, count: width)
+                            continue
+                        }
+                        let source = plane + inputRow * g.inputWidth + shift
+                        target.update(repeating: 0, count: valid.lowerBound)
+                        if stride == 1 {
+                            (target + valid.lowerBound).update(
+                                from: source + valid.lowerBound, count: valid.count)
+                        } else {
+                            for column in valid { target[column] = source[column * stride] }
+                        }
+                        (target + valid.upperBound)
+                            .update(repeating: 0, count: width - valid.upperBound)
+                    }
+                    row += g.outputPixels
+                }
+            }
+        }
+    }
+
+    /// col2im, the adjoint of ``unfold``: adds each entry of `columns` onto the input scalar it
+    /// was read from.
+    private static func fold(
+        _ columns: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+        addingInto image: UnsafeMutablePointer<Float>
+    ) {
+        let width = g.outputWidth, stride = g.stride
+        var row = columns
+        for channel in 0..<g.inputChannels {
+            let plane = image + channel * g.inputPixels
+            for tapRow in 0..<g.kernelHeight {
+                for tapColumn in 0..<g.kernelWidth {
+                    let valid = validColumns(offset: tapColumn, geometry: g)
+                    let shift = tapColumn - g.padding
+                    if !valid.isEmpty {
+                        for outputRow in 0..<g.outputHeight {
+                            let inputRow = outputRow * stride - g.padding + tapRow
+                            guard inputRow >= 0 && inputRow < g.inputHeight else { continue }
+                            let source = row + outputRow * width
+                            let target = plane + inputRow * g.inputWidth + shift
+                            if stride == 1 {
+                                for column in valid { target[column] += source[column] }
+                            } else {
+                                for column in valid { target[column * stride] += source[column] }
+                            }
+                        }
+                    }
+                    row += g.outputPixels
+                }
+            }
+        }
+    }
+}
