@@ -1,0 +1,76 @@
+import Foundation
+import LatentTensor
+
+/// Loads a folder of PNG images: `[count, channels, height, width]` in [0, 1].
+///
+/// When the folder has sub-folders, each is a class: labels are the indices of the sub-folder
+/// names in sorted order, and PNG files directly in the folder are ignored. Otherwise every PNG
+/// in the folder is an unlabelled example. Files are read in sorted order. All images must
+/// have the same size. Grey and grey + alpha images give 1 channel; if any image is in colour,
+/// all give 3 (grey replicated). Alpha is dropped.
+public enum ImageFolder {
+    /// Loads the images under `path`.
+    ///
+    /// - Throws: `DataError` when the folder is missing or empty, a file is not a valid PNG, or
+    ///   a file's size differs from the first image's (the error names the file).
+    public static func load(_ path: String) throws -> Dataset {
+        let manager = FileManager.default
+        guard let entries = try? manager.contentsOfDirectory(atPath: path) else {
+            throw DataError.missingFile(path: path)
+        }
+        let classNames = entries.filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".")
+                && manager.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+        func pngFiles(in folder: String) -> [String] {
+            ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }
+                .sorted().map { folder + "/" + $0 }
+        }
+        var files: [(path: String, label: Int?)] = []
+        if classNames.isEmpty {
+            files = pngFiles(in: path).map { ($0, nil) }
+        } else {
+            for (label, name) in classNames.enumerated() {
+                files += pngFiles(in: path + "/" + name).map { ($0, label) }
+            }
+        }
+        guard !files.isEmpty else {
+            throw DataError.corrupt(path: path, detail: "no .png files in the folder or its sub-folders")
+        }
+        var images: [PNGImage] = []
+        images.reserveCapacity(files.count)
+        for file in files {
+            let image = try PNGImage(contentsOf: file.path)
+            if let first = images.first, first.width != image.width || first.height != image.height {
+                throw DataError.mismatch(
+                    path: file.path,
+                    detail: "image is \(image.width)x\(image.height), expected "
+                        + "\(first.width)x\(first.height) like \(files[0].path)")
+            }
+            images.append(image)
+        }
+        let channels = images.contains { $0.channels >= 3 } ? 3 : 1
+        let (height, width) = (images[0].height, images[0].width)
+        let plane = height * width
+        let examples = Tensor(shape: [images.count, channels, height, width]) { output in
+            for (index, image) in images.enumerated() {
+                let colour = image.channels >= 3
+                for pixel in 0..<plane {
+                    for channel in 0..<channels {
+                        let source = pixel * image.channels + (colour ? channel : 0)
+                        output[(index * channels + channel) * plane + pixel] =
+                            Float(image.pixels[source]) / 255
+                    }
+                }
+            }
+        }
+        let labels = classNames.isEmpty ? nil : files.map { $0.label! }
+        return Dataset(
+            name: (path as NSString).lastPathComponent, examples: examples, labels: labels,
+            classCount: classNames.isEmpty ? nil : classNames.count, valueRange: 0...1,
+            classNames: classNames.isEmpty ? nil : classNames)
+    }
+}

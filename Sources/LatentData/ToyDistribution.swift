@@ -1,0 +1,275 @@
+import Foundation
+import LatentTensor
+
+/// The 2-D toy distributions on which density estimates and mode collapse are measured exactly.
+///
+/// Named on the command line as `toy:<name>[?key=value&...]`. The mixtures follow VEEGAN
+/// (Srivastava et al. 2017) and PacGAN (Lin et al. 2018); moons, circles, swiss roll,
+/// checkerboard and pinwheel follow the toy data of FFJORD (Grathwohl et al. 2019).
+public enum ToyDistribution: Equatable, Sendable {
+    /// `count` isotropic Gaussians of standard deviation `standardDeviation`, equally weighted,
+    /// centred at angles 2πk/count on a circle of `radius` (`toy:ring8`: 8, 1, 0.01).
+    case ring(count: Int, radius: Double, standardDeviation: Double)
+    /// `side²` isotropic Gaussians, equally weighted, centred on a square grid with `spacing`
+    /// between neighbours, centred on the origin (`toy:grid25`: 5, 2, 0.05 → {−4,−2,0,2,4}²).
+    case grid(side: Int, spacing: Double, standardDeviation: Double)
+    /// Two interleaved half circles (scikit-learn's `make_moons`: outer (cos t, sin t), inner
+    /// (1 − cos t, ½ − sin t), t ~ U[0, π], plus N(0, noise²)), then scaled by 2 and shifted by
+    /// (−1, −0.2). Default noise 0.1.
+    case moons(noise: Double)
+    /// `make_swiss_roll`'s (x, z) plane: t = 1.5π(1 + 2u), (t cos t, t sin t) + N(0, noise²),
+    /// divided by 5. Default noise 1.
+    case swissRoll(noise: Double)
+    /// Two concentric circles of radii 1 and `factor` (half the points each, uniform angle)
+    /// plus N(0, noise²), scaled by 3. Defaults: factor 0.5, noise 0.08.
+    case circles(factor: Double, noise: Double)
+    /// Uniform on the 8 dark squares of a 4×4 checkerboard of side-2 squares covering
+    /// [−4, 4]²: the squares where ⌊x/2⌋ + ⌊y/2⌋ is even. Density 1/32 there.
+    case checkerboard
+    /// `arms` rotated, radially stretched Gaussian arms (Johnson et al. 2016): features
+    /// (1 + radialStd·ε₁, tangentialStd·ε₂) rotated by −(2πk/arms + rate·exp(f₁)), scaled by 2.
+    /// Defaults: 5 arms, 0.3, 0.1, rate 0.25.
+    case pinwheel(arms: Int, radialStd: Double, tangentialStd: Double, rate: Double)
+
+    /// The names `toy:` accepts.
+    public static let names = [
+        "ring8", "grid25", "moons", "swissroll", "circles", "checkerboard", "pinwheel",
+    ]
+
+    /// Parses `ring8`, `grid25`, `moons`, ... with optional `?key=value&...` parameters.
+    ///
+    /// Keys: ring8 `radius`, `std`, `modes`; grid25 `spacing`, `std`, `side`; moons, swissroll
+    /// and circles `noise` (circles also `factor`); pinwheel `arms`, `radial`, `tangential`,
+    /// `rate`.
+    ///
+    /// - Throws: `DataError.invalidSpecification` for an unknown name, key or value.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "?", maxSplits: 1).map(String.init)
+        let name = parts.first ?? ""
+        var parameters: [String: Double] = [:]
+        for pair in (parts.count > 1 ? parts[1] : "").split(separator: "&") {
+            let keyValue = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard keyValue.count == 2, let value = Double(keyValue[1]), value.isFinite else {
+                throw DataError.invalidSpecification(
+                    "toy:" + text, detail: "parameter '\(pair)' is not key=number")
+            }
+            parameters[keyValue[0]] = value
+        }
+        var used: Set<String> = []
+        func value(_ key: String, _ fallback: Double, positive: Bool = true) throws -> Double {
+            used.insert(key)
+            let result = parameters[key] ?? fallback
+            guard !positive || result > 0 else {
+                throw DataError.invalidSpecification(
+                    "toy:" + text, detail: "\(key) must be positive")
+            }
+            return result
+        }
+        func count(_ key: String, _ fallback: Int) throws -> Int {
+            let result = try value(key, Double(fallback))
+            guard result == result.rounded(), result <= 1000 else {
+                throw DataError.invalidSpecification(
+                    "toy:" + text, detail: "\(key) must be a whole number up to 1000")
+            }
+            return Int(result)
+        }
+        switch name {
+        case "ring8", "ring":
+            self = .ring(
+                count: try count("modes", 8), radius: try value("radius", 1),
+                standardDeviation: try value("std", 0.01))
+        case "grid25", "grid":
+            self = .grid(
+                side: try count("side", 5), spacing: try value("spacing", 2),
+                standardDeviation: try value("std", 0.05))
+        case "moons": self = .moons(noise: try value("noise", 0.1, positive: false))
+        case "swissroll": self = .swissRoll(noise: try value("noise", 1, positive: false))
+        case "circles":
+            self = .circles(
+                factor: try value("factor", 0.5), noise: try value("noise", 0.08, positive: false))
+        case "checkerboard": self = .checkerboard
+        case "pinwheel":
+            self = .pinwheel(
+                arms: try count("arms", 5), radialStd: try value("radial", 0.3),
+                tangentialStd: try value("tangential", 0.1), rate: try value("rate", 0.25))
+        default:
+            throw DataError.invalidSpecification(
+                "toy:" + text,
+                detail: "unknown toy; valid: \(Self.names.joined(separator: ", "))")
+        }
+        if let unknown = parameters.keys.sorted().first(where: { !used.contains($0) }) {
+            throw DataError.invalidSpecification(
+                "toy:" + text, detail: "unknown parameter '\(unknown)' for \(name)")
+        }
+    }
+
+    /// The Gaussian mixture behind `ring` and `grid`: its mode centres and common standard
+    /// deviation, for mode-coverage metrics; `nil` for the other toys.
+    public var mixture: GaussianMixture2D? {
+        switch self {
+        case .ring(let count, let radius, let std):
+            let centres = (0..<count).map { k -> SIMD2<Double> in
+                let angle = 2 * Double.pi * Double(k) / Double(count)
+                return SIMD2(radius * cos(angle), radius * sin(angle))
+            }
+            return GaussianMixture2D(centres: centres, standardDeviation: std)
+        case .grid(let side, let spacing, let std):
+            let offset = Double(side - 1) / 2
+            var centres: [SIMD2<Double>] = []
+            for i in 0..<side {
+                for j in 0..<side {
+                    centres.append(
+                        SIMD2((Double(i) - offset) * spacing, (Double(j) - offset) * spacing))
+                }
+            }
+            return GaussianMixture2D(centres: centres, standardDeviation: std)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether `logDensity` has a closed form for this toy (mixtures, circles, checkerboard).
+    public var hasExactDensity: Bool {
+        switch self {
+        case .ring, .grid, .circles, .checkerboard: return true
+        case .moons, .swissRoll, .pinwheel: return false
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// Draws `count` points.
+    ///
+    /// - Returns: `[count, 2]`.
+    public func sample(count: Int, using generator: inout some RandomNumberGenerator) -> Tensor {
+        precondition(count >= 0, "sample count must be non-negative, got \(count)")
+        var values: [Float] = []
+        values.reserveCapacity(2 * count)
+        for index in 0..<count {
+            let point = samplePoint(index: index, count: count, using: &generator)
+            values += [Float(point.x), Float(point.y)]
+        }
+        return Tensor(shape: [count, 2], scalars: values)
+    }
+
+    private func samplePoint(
+        index: Int, count: Int, using g: inout some RandomNumberGenerator
+    ) -> SIMD2<Double> {
+        switch self {
+        case .ring, .grid:
+            let mixture = mixture!
+            let centre = mixture.centres[Int.random(in: 0..<mixture.centres.count, using: &g)]
+            return centre + mixture.standardDeviation * normalPair(&g)
+        case .moons(let noise):
+            let t = Double.pi * uniform(&g)
+            let base =
+                index < count / 2
+                ? SIMD2(cos(t), sin(t)) : SIMD2(1 - cos(t), 0.5 - sin(t))
+            return 2 * (base + noise * normalPair(&g)) + SIMD2(-1, -0.2)
+        case .swissRoll(let noise):
+            let t = 1.5 * Double.pi * (1 + 2 * uniform(&g))
+            return (SIMD2(t * cos(t), t * sin(t)) + noise * normalPair(&g)) / 5
+        case .circles(let factor, let noise):
+            let radius = index < count / 2 ? 1 : factor
+            let angle = 2 * Double.pi * uniform(&g)
+            return 3 * (radius * SIMD2(cos(angle), sin(angle)) + noise * normalPair(&g))
+        case .checkerboard:
+            let x = uniform(&g) * 4 - 2
+            let lower = uniform(&g) - Double(Int.random(in: 0...1, using: &g) * 2)
+            let parity = Double((Int(x.rounded(.down)) % 2 + 2) % 2)
+            return 2 * SIMD2(x, lower + parity)
+        case .pinwheel(let arms, let radialStd, let tangentialStd, let rate):
+            let arm = Int.random(in: 0..<arms, using: &g)
+            let noise = normalPair(&g)
+            let feature = SIMD2(1 + radialStd * noise.x, tangentialStd * noise.y)
+            let angle = 2 * Double.pi * Double(arm) / Double(arms) + rate * exp(feature.x)
+            let (c, s) = (cos(angle), sin(angle))
+            return 2 * SIMD2(feature.x * c + feature.y * s, -feature.x * s + feature.y * c)
+        }
+    }
+
+    // MARK: - Density
+
+    /// The exact log-density (natural log) at each point.
+    ///
+    /// - Parameter points: `[count, 2]`.
+    /// - Returns: `[count]`; `-infinity` where the density is zero.
+    /// - Precondition: `hasExactDensity` and `points` has shape `[count, 2]`.
+    public func logDensity(_ points: Tensor) -> Tensor {
+        precondition(hasExactDensity, "\(self) has no closed-form density")
+        precondition(
+            points.shape.count == 2 && points.shape[1] == 2,
+            "logDensity needs points [count, 2], got \(points.shape)")
+        let count = points.shape[0]
+        return Tensor(shape: [count]) { output in
+            points.withUnsafeScalars { input in
+                for index in 0..<count {
+                    let point = SIMD2(Double(input[2 * index]), Double(input[2 * index + 1]))
+                    output[index] = Float(logDensity(at: point))
+                }
+            }
+        }
+    }
+
+    /// The exact log-density at one point (Double precision).
+    ///
+    /// - Precondition: `hasExactDensity`.
+    public func logDensity(at point: SIMD2<Double>) -> Double {
+        switch self {
+        case .ring, .grid:
+            return mixture!.logDensity(at: point)
+        case .checkerboard:
+            guard (-4..<4).contains(point.x), (-4..<4).contains(point.y) else { return -.infinity }
+            let column = Int((point.x / 2).rounded(.down))
+            let row = Int((point.y / 2).rounded(.down))
+            return (column + row) % 2 == 0 ? -log(32.0) : -.infinity
+        case .circles(let factor, let noise):
+            // Uniform angle on a circle of radius r plus N(0, σ²I) has the density
+            // exp(−(|x|² + r²)/2σ²) I₀(r|x|/σ²) / (2πσ²).
+            let sigma = 3 * noise
+            let norm = (point * point).sum().squareRoot()
+            let terms = [3.0, 3 * factor].map { radius -> Double in
+                let z = radius * norm / (sigma * sigma)
+                return -(norm * norm + radius * radius) / (2 * sigma * sigma) + logBesselI0(z)
+                    - log(2 * Double.pi * sigma * sigma)
+            }
+            return logSumExp(terms) - log(2.0)
+        case .moons, .swissRoll, .pinwheel:
+            preconditionFailure("\(self) has no closed-form density")
+        }
+    }
+}
+
+// MARK: - Helpers
+
+/// A uniform Double in [0, 1) with 53 random bits.
+func uniform(_ generator: inout some RandomNumberGenerator) -> Double {
+    Double(generator.next() >> 11) * 0x1p-53
+}
+
+/// Two independent standard normal draws (Box–Muller).
+func normalPair(_ generator: inout some RandomNumberGenerator) -> SIMD2<Double> {
+    let radius = (-2 * log(1 - uniform(&generator))).squareRoot()
+    let angle = 2 * Double.pi * uniform(&generator)
+    return SIMD2(radius * cos(angle), radius * sin(angle))
+}
+
+/// log Σ exp(terms), computed stably.
+func logSumExp(_ terms: [Double]) -> Double {
+    guard let largest = terms.max(), largest.isFinite else { return terms.max() ?? -.infinity }
+    return largest + log(terms.reduce(0) { $0 + exp($1 - largest) })
+}
+
+/// log I₀(z) for z ≥ 0 (Abramowitz & Stegun 9.8.1–9.8.2, relative error below 2·10⁻⁷).
+func logBesselI0(_ z: Double) -> Double {
+    if z < 3.75 {
+        let t = (z / 3.75) * (z / 3.75)
+        let series =
+            1 + t * (3.5156229 + t * (3.0899424 + t * (1.2067492 + t * (0.2659732 + t * (0.0360768 + t * 0.0045813)))))
+        return log(series)
+    }
+    let t = 3.75 / z
+    let scaled =
+        0.39894228 + t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281 + t * (-0.02057706 + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377)))))))
+    return z - 0.5 * log(z) + log(scaled)
+}
