@@ -1,0 +1,89 @@
+import LatentTensor
+
+/// Batch normalisation (Ioffe and Szegedy 2015) over axis 1: PyTorch's `nn.BatchNorm1d` for
+/// `[batch, features]` and `nn.BatchNorm2d` for `[batch, channels, height, width]`.
+///
+/// In training mode each feature is normalised with the mean and biased variance of the batch
+/// (over every axis but 1), then scaled by `weight` and shifted by `bias`; the running
+/// statistics move towards the batch's as `running = (1 − momentum) · running + momentum ·
+/// batch`, with the *unbiased* variance (`n / (n − 1)` times the biased one) for `running_var`.
+/// In evaluation mode the running statistics normalise instead. Output shaped like the input.
+///
+/// Parameters `weight` `[featureCount]` (ones) and `bias` `[featureCount]` (zeros); buffers
+/// `running_mean` (zeros) and `running_var` (ones), named as in PyTorch's state dict.
+public final class BatchNorm: Layer {
+    /// The per-feature scale, `[featureCount]`.
+    public let weight: Parameter
+    /// The per-feature shift, `[featureCount]`.
+    public let bias: Parameter
+    /// The running mean, `[featureCount]`, checkpointed as `running_mean`.
+    public let runningMean: Buffer
+    /// The running unbiased variance, `[featureCount]`, checkpointed as `running_var`.
+    public let runningVariance: Buffer
+    /// The weight of the newest batch in the running statistics.
+    public let momentum: Float
+    /// Added to the variance before its square root.
+    public let epsilon: Float
+    /// Whether batch statistics are used (and the running ones updated).
+    public private(set) var isTraining = true
+
+    /// Creates a batch normalisation of `featureCount` features (channels).
+    ///
+    /// - Parameters:
+    ///   - featureCount: the size of the input's axis 1.
+    ///   - momentum: the weight of each new batch in the running statistics (PyTorch's 0.1).
+    ///   - epsilon: added to the variance for stability (PyTorch's 1e-5).
+    public init(featureCount: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        weight = Parameter(Tensor(ones: [featureCount]))
+        bias = Parameter(Tensor(zeros: [featureCount]))
+        runningMean = Buffer(Tensor(zeros: [featureCount]))
+        runningVariance = Buffer(Tensor(ones: [featureCount]))
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    /// The number of features (channels) normalised.
+    public var featureCount: Int { weight.shape[0] }
+
+    /// Normalises `[batch, featureCount, …]` per feature; output shaped like the input.
+    ///
+    /// - Precondition: axis 1 has `featureCount` entries; in training mode each feature has
+    ///   more than one value in the batch.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        precondition(
+            input.rank >= 2 && input.shape[1] == featureCount,
+            "BatchNorm: input \(input.shape) is not [batch, \(featureCount), …]")
+        let axes = [0] + Array(2..<input.rank)
+        // Per-feature vectors broadcast against the input as [1, C, 1, …].
+        let featureShape = [1, featureCount] + Array(repeating: 1, count: input.rank - 2)
+        let mean: Tensor, variance: Tensor
+        if isTraining {
+            let count = input.scalarCount / featureCount
+            precondition(count > 1, "BatchNorm: training needs more than one value per feature, got input \(input.shape)")
+            mean = input.mean(alongAxes: axes, keepingDimensions: true)
+            variance = input.variance(alongAxes: axes, keepingDimensions: true)
+            withoutGradients {
+                let unbiased = variance.detached() * (Float(count) / Float(count - 1))
+                runningMean.value = (1 - momentum) * runningMean.value
+                    + momentum * mean.detached().reshaped(to: [featureCount])
+                runningVariance.value = (1 - momentum) * runningVariance.value
+                    + momentum * unbiased.reshaped(to: [featureCount])
+            }
+        } else {
+            mean = runningMean.value.reshaped(to: featureShape)
+            variance = runningVariance.value.reshaped(to: featureShape)
+        }
+        let normalized = (input - mean) * (variance + epsilon).rsqrt()
+        return normalized * weight.value.reshaped(to: featureShape) + bias.value.reshaped(to: featureShape)
+    }
+
+    public var ownParameters: [(name: String, parameter: Parameter)] {
+        [("weight", weight), ("bias", bias)]
+    }
+
+    public var ownBuffers: [(name: String, buffer: Buffer)] {
+        [("running_mean", runningMean), ("running_var", runningVariance)]
+    }
+
+    public func trainingModeDidChange(_ isTraining: Bool) { self.isTraining = isTraining }
+}
