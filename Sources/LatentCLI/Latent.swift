@@ -8,7 +8,7 @@ struct Latent: ParsableCommand {
         commandName: "latent",
         abstract: "Deep generative models (VAEs and GANs) in Swift: train, sample, evaluate.",
         version: LatentVersion.string,
-        subcommands: [])
+        subcommands: [DataCommand.self])
 }
 
 /// The version the tool reports.

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import LatentData
+
+/// Runs `body`, turning a `DataError` into its one-line message on standard error and exit
+/// status 1.
+func reportingDataErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as DataError {
+        FileHandle.standardError.write(Data(("error: \(error.description)\n").utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// Writes text to a file.
+///
+/// - Throws: `DataError.cannotWrite` when the file cannot be written.
+func writeText(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw DataError.cannotWrite(path: path, detail: error.localizedDescription)
+    }
+}
