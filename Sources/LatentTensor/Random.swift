@@ -2,10 +2,21 @@
 ///
 /// The same seed yields the same sequence on every machine, so runs are repeatable bit for bit.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The whole internal state: saving it and restoring it with ``init(state:)`` continues the
+    /// sequence exactly (for resuming runs).
+    public private(set) var state: UInt64
 
     /// Creates a generator whose sequence is determined by `seed`.
     public init(seed: UInt64) { state = seed }
+
+    /// Restores a generator from a saved ``state``.
+    public init(state: UInt64) { self.state = state }
+
+    /// A generator for a named sub-stream (an epoch, a component), independent of the parent's.
+    public func derived(_ stream: UInt64) -> SplitMix64 {
+        var mixer = SplitMix64(seed: state ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        return SplitMix64(seed: mixer.next())
+    }
 
     /// Returns the next 64 random bits.
     public mutating func next() -> UInt64 {
