@@ -1,0 +1,22 @@
+import LatentTensor
+
+/// The mean over each `size × size` window moved by `stride` (PyTorch's `nn.AvgPool2d`
+/// without padding).
+///
+/// Input `[batch, channels, height, width]`, output `[batch, channels,
+/// (height − size) / stride + 1, (width − size) / stride + 1]` (rounded down).
+public final class AvgPool2d: Layer {
+    /// The window's height and width.
+    public let size: Int
+    /// The step between windows.
+    public let stride: Int
+
+    /// Creates an average-pooling layer; the stride defaults to the window size, as in PyTorch.
+    public init(size: Int = 2, stride: Int? = nil) {
+        self.size = size
+        self.stride = stride ?? size
+    }
+
+    /// Pools each channel of the input.
+    public func callAsFunction(_ input: Tensor) -> Tensor { input.avgPool2d(size: size, stride: stride) }
+}
