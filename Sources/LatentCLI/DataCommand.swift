@@ -7,7 +7,8 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect datasets, draw image grids and sample toy distributions.",
-        discussion: "Datasets: \(DataSource.validForms). Toys: \(ToyDistribution.names.joined(separator: ", ")).",
+        discussion:
+            "Datasets: \(DataSource.validForms). Toys: \(ToyDistribution.names.joined(separator: ", ")).",
         subcommands: [DataInfoCommand.self, DataGridCommand.self, DataSampleCommand.self])
 }
 
@@ -22,7 +23,10 @@ struct DataInfoCommand: ParsableCommand {
     @Option(help: "Which part to describe.")
     var split: DataSplit = .train
 
-    @Option(help: "Folder holding the dataset files (default: LATENT_DATA_DIR, then Data/ beside the executable or the current directory).")
+    @Option(
+        help:
+            "Folder holding the dataset files (default: LATENT_DATA_DIR, then Data/ beside the executable or the current directory)."
+    )
     var dataDir: String?
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -90,7 +94,9 @@ struct DataGridCommand: ParsableCommand {
                     valueRange: shown.valueRange)
             }
             try image.write(to: out)
-            print("wrote \(out): \(shown.count) examples of \(loaded.name), \(image.width)x\(image.height)")
+            print(
+                "wrote \(out): \(shown.count) examples of \(loaded.name), \(image.width)x\(image.height)"
+            )
         }
     }
 }
@@ -101,7 +107,10 @@ struct DataSampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample", abstract: "Draw points from a 2-D toy distribution.")
 
-    @Argument(help: "Toy: \(ToyDistribution.names.joined(separator: ", ")), optionally toy:<name>?key=value&...")
+    @Argument(
+        help:
+            "Toy: \(ToyDistribution.names.joined(separator: ", ")), optionally toy:<name>?key=value&..."
+    )
     var toy: String
 
     @Option(help: "How many points.")
@@ -136,7 +145,9 @@ struct DataSampleCommand: ParsableCommand {
                 scatter.add(points, color: .data)
                 try scatter.rendered().write(to: plot)
             }
-            print("wrote \(count) points of toy:\(name) to \(out)" + (plot.map { " and \($0)" } ?? ""))
+            print(
+                "wrote \(count) points of toy:\(name) to \(out)" + (plot.map { " and \($0)" } ?? "")
+            )
         }
     }
 }

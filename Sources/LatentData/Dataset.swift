@@ -26,6 +26,8 @@ public struct Dataset: Sendable {
     ///   - labels: One label per example in `0..<classCount`, or `nil`.
     ///   - classCount: The number of classes; defaults to the largest label plus one.
     ///   - valueRange: The interval the values lie in.
+    ///   - classNames: The class names in label order, when known.
+    ///   - isChecksumVerified: Whether the source files passed a checksum test (`nil`: none).
     /// - Precondition: `labels`, when given, holds one entry per example.
     public init(
         name: String, examples: Tensor, labels: [Int]? = nil, classCount: Int? = nil,

@@ -77,7 +77,8 @@ public struct IDXFile: Sendable {
             dimensions.append(size)
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
             guard !overflow, product <= Int(Int32.max) * 8 else {
-                throw DataError.corrupt(path: path, detail: "dimensions \(dimensions) are too large")
+                throw DataError.corrupt(
+                    path: path, detail: "dimensions \(dimensions) are too large")
             }
             count = product
         }
@@ -119,7 +120,8 @@ public struct IDXFile: Sendable {
                 case .int: value = Double(Int32(bitPattern: loadUInt32(p)))
                 case .float: value = Double(Float(bitPattern: loadUInt32(p)))
                 case .double:
-                    value = Double(bitPattern: UInt64(loadUInt32(p)) << 32 | UInt64(loadUInt32(p + 4)))
+                    value = Double(
+                        bitPattern: UInt64(loadUInt32(p)) << 32 | UInt64(loadUInt32(p + 4)))
                 }
                 body(index, value)
             }
@@ -184,7 +186,8 @@ public struct IDXFile: Sendable {
                 let bits = UInt16(bitPattern: Int16(clamped(-32768, 32767)))
                 out += [UInt8(bits >> 8), UInt8(bits & 0xFF)]
             case .int:
-                appendUInt32(UInt32(bitPattern: Int32(clamped(-2_147_483_648, 2_147_483_647))), to: &out)
+                appendUInt32(
+                    UInt32(bitPattern: Int32(clamped(-2_147_483_648, 2_147_483_647))), to: &out)
             case .float: appendUInt32(Float(value).bitPattern, to: &out)
             case .double:
                 appendUInt32(UInt32(value.bitPattern >> 32), to: &out)
@@ -208,10 +211,15 @@ func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
 }
 
 func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
-    out += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    out += [
+        UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+        UInt8(value & 0xFF),
+    ]
 }
 
 func hex(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-        .joined(separator: " ")
+    bytes.map {
+        String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+    }
+    .joined(separator: " ")
 }

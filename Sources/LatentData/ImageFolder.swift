@@ -38,13 +38,15 @@ public enum ImageFolder {
             }
         }
         guard !files.isEmpty else {
-            throw DataError.corrupt(path: path, detail: "no .png files in the folder or its sub-folders")
+            throw DataError.corrupt(
+                path: path, detail: "no .png files in the folder or its sub-folders")
         }
         var images: [PNGImage] = []
         images.reserveCapacity(files.count)
         for file in files {
             let image = try PNGImage(contentsOf: file.path)
-            if let first = images.first, first.width != image.width || first.height != image.height {
+            if let first = images.first, first.width != image.width || first.height != image.height
+            {
                 throw DataError.mismatch(
                     path: file.path,
                     detail: "image is \(image.width)x\(image.height), expected "

@@ -18,7 +18,9 @@ public enum ImageGrid {
         _ images: Tensor, columns: Int? = nil, padding: Int = 2,
         valueRange: ClosedRange<Float> = 0...1, paddingValue: Float = 0.5
     ) -> PNGImage {
-        let shape = images.shape.count == 3 ? [images.shape[0], 1] + images.shape.dropFirst() : images.shape
+        let shape =
+            images.shape.count == 3
+            ? [images.shape[0], 1] + images.shape.dropFirst() : images.shape
         precondition(
             shape.count == 4 && (shape[1] == 1 || shape[1] == 3) && shape[0] > 0,
             "image grid needs [count, 1 or 3, height, width], got \(images.shape)")

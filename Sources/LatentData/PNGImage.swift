@@ -138,7 +138,8 @@ public struct PNGImage: Equatable, Sendable {
         let bitDepth = Int(header[8])
         let colorType = header[9]
         guard header[12] == 0 else {
-            throw DataError.unsupported(path: path, detail: "Adam7-interlaced PNG; save it non-interlaced")
+            throw DataError.unsupported(
+                path: path, detail: "Adam7-interlaced PNG; save it non-interlaced")
         }
         guard header[10] == 0, header[11] == 0 else {
             throw DataError.corrupt(path: path, detail: "unknown compression or filter method")
@@ -206,7 +207,8 @@ public struct PNGImage: Equatable, Sendable {
                     let (pa, pb, pc) = (abs(p - a), abs(p - b), abs(p - c))
                     predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
                 default:
-                    throw DataError.corrupt(path: path, detail: "unknown filter \(filter) in row \(row)")
+                    throw DataError.corrupt(
+                        path: path, detail: "unknown filter \(filter) in row \(row)")
                 }
                 out[start + k] = raw[input + k] &+ UInt8(truncatingIfNeeded: predictor)
             }

@@ -12,10 +12,14 @@ public enum PointsCSV {
         let text = String(decoding: try readFile(path), as: UTF8.self)
         var values: [Float] = []
         var columns: Int? = nil
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let trimmed = line.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = trimmed.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             let numbers = fields.compactMap { Float($0) }.filter(\.isFinite)
             if numbers.count != fields.count {
                 if columns == nil && values.isEmpty && number == 0 { continue }  // a header
@@ -37,12 +41,15 @@ public enum PointsCSV {
 
     /// The points `[count, dimensions]` as CSV text with a header `x,y` (or `x0,x1,...`).
     public static func encode(_ points: Tensor) -> String {
-        precondition(points.shape.count == 2, "CSV points need [count, dimensions], got \(points.shape)")
+        precondition(
+            points.shape.count == 2, "CSV points need [count, dimensions], got \(points.shape)")
         let columns = points.shape[1]
-        var text = (columns == 2 ? "x,y" : (0..<columns).map { "x\($0)" }.joined(separator: ",")) + "\n"
+        var text =
+            (columns == 2 ? "x,y" : (0..<columns).map { "x\($0)" }.joined(separator: ",")) + "\n"
         let values = points.scalars
         for row in 0..<points.shape[0] {
-            text += values[(row * columns)..<((row + 1) * columns)].map { "\($0)" }.joined(separator: ",")
+            text += values[(row * columns)..<((row + 1) * columns)].map { "\($0)" }.joined(
+                separator: ",")
             text += "\n"
         }
         return text

@@ -95,7 +95,8 @@ public struct ScatterPlot: Sendable {
                     continue
                 }
                 for dy in -pointRadius...pointRadius {
-                    for dx in -pointRadius...pointRadius where dx * dx + dy * dy <= pointRadius * pointRadius + 1 {
+                    for dx in -pointRadius...pointRadius
+                    where dx * dx + dy * dy <= pointRadius * pointRadius + 1 {
                         // Image rows grow downwards; y grows upwards.
                         paint(x + dx, size - 1 - y + dy, color)
                     }

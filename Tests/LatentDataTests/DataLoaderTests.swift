@@ -1,5 +1,6 @@
 import LatentTensor
 import Testing
+
 @testable import LatentData
 
 @Suite("DataLoader")
@@ -32,8 +33,12 @@ struct DataLoaderTests {
         #expect(a.order(epoch: 3) == b.order(epoch: 3))
         #expect(a.batches(epoch: 3).flatMap(\.indices) == a.order(epoch: 3))
         #expect(a.order(epoch: 0) != a.order(epoch: 1))
-        #expect(DataLoader(dataset: dataset, batchSize: 4, seed: 10).order(epoch: 3) != a.order(epoch: 3))
-        #expect(DataLoader(dataset: dataset, batchSize: 4, shuffles: false).order(epoch: 2) == Array(0..<10))
+        #expect(
+            DataLoader(dataset: dataset, batchSize: 4, seed: 10).order(epoch: 3)
+                != a.order(epoch: 3))
+        #expect(
+            DataLoader(dataset: dataset, batchSize: 4, shuffles: false).order(epoch: 2)
+                == Array(0..<10))
     }
 
     @Test func dropLastDropsTheShortBatch() {
@@ -60,14 +65,17 @@ struct BinarizationTests {
         valueRange: 0...1)
 
     @Test func thresholdIsDeterministic() {
-        let loader = DataLoader(dataset: grey, batchSize: 7, shuffles: false, binarization: .threshold(0.5))
+        let loader = DataLoader(
+            dataset: grey, batchSize: 7, shuffles: false, binarization: .threshold(0.5))
         let first = Array(loader.batches(epoch: 0))[0]
         #expect(first.examples.scalars.prefix(5) == [0, 0, 0, 1, 1])
     }
 
     @Test func fixedIsTheSameEveryEpochAndRun() {
-        let a = DataLoader(dataset: grey, batchSize: 2000, shuffles: false, binarization: .fixed(seed: 3))
-        let b = DataLoader(dataset: grey, batchSize: 2000, shuffles: false, binarization: .fixed(seed: 3))
+        let a = DataLoader(
+            dataset: grey, batchSize: 2000, shuffles: false, binarization: .fixed(seed: 3))
+        let b = DataLoader(
+            dataset: grey, batchSize: 2000, shuffles: false, binarization: .fixed(seed: 3))
         let epoch0 = Array(a.batches(epoch: 0))[0].examples.scalars
         #expect(epoch0 == Array(a.batches(epoch: 1))[0].examples.scalars)
         #expect(epoch0 == Array(b.batches(epoch: 0))[0].examples.scalars)
@@ -76,7 +84,8 @@ struct BinarizationTests {
     }
 
     @Test func dynamicRedrawsEachEpoch() {
-        let loader = DataLoader(dataset: grey, batchSize: 2000, shuffles: false, binarization: .dynamic, seed: 4)
+        let loader = DataLoader(
+            dataset: grey, batchSize: 2000, shuffles: false, binarization: .dynamic, seed: 4)
         let epoch0 = Array(loader.batches(epoch: 0))[0].examples.scalars
         let epoch1 = Array(loader.batches(epoch: 1))[0].examples.scalars
         #expect(epoch0 != epoch1)
@@ -96,7 +105,8 @@ struct BinarizationTests {
     /// Column k has probability k/4; 2000 draws give a standard error below 0.012.
     private func expectBernoulliMeans(_ values: [Float]) {
         for column in 0..<5 {
-            let mean = stride(from: column, to: values.count, by: 5).map { values[$0] }.reduce(0, +) / 2000
+            let mean =
+                stride(from: column, to: values.count, by: 5).map { values[$0] }.reduce(0, +) / 2000
             #expect(abs(mean - Float(column) / 4) < 0.05, "column \(column): \(mean)")
         }
     }

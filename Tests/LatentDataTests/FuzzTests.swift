@@ -1,5 +1,6 @@
 import LatentTensor
 import Testing
+
 @testable import LatentData
 
 /// Random truncations and byte flips of small valid files: every reader must either decode or
@@ -60,7 +61,8 @@ struct FuzzTests {
 
     @Test func gzippedIDX() {
         let values = (0..<784).map { Double(($0 * 37) % 256) }
-        let valid = Zlib.gzip(IDXFile.encode(values, dimensions: [1, 28, 28], elementType: .unsignedByte))
+        let valid = Zlib.gzip(
+            IDXFile.encode(values, dimensions: [1, 28, 28], elementType: .unsignedByte))
         let rejected = fuzz(valid, cases: 2000, seed: 2) { bytes in
             _ = try IDXFile(parsing: bytes, path: "fuzz.idx.gz")
         }
@@ -77,7 +79,9 @@ struct FuzzTests {
     @Test(arguments: [1, 3, 4])
     func png(channels: Int) {
         var generator = SplitMix64(seed: 4)
-        let pixels = (0..<(9 * 6 * channels)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let pixels = (0..<(9 * 6 * channels)).map { _ in
+            UInt8.random(in: 0...255, using: &generator)
+        }
         let valid = PNGImage(width: 9, height: 6, channels: channels, pixels: pixels).encoded()
         let rejected = fuzz(valid, cases: 1500, seed: UInt64(channels)) { bytes in
             _ = try PNGImage(decoding: bytes, path: "fuzz.png")

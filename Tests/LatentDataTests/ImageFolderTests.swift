@@ -1,13 +1,16 @@
 import Foundation
 import LatentTensor
 import Testing
+
 @testable import LatentData
 
 @Suite("ImageFolder")
 struct ImageFolderTests {
     /// A fresh temporary folder, removed by the caller.
     private func temporaryFolder(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.path + "/latent-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let path =
+            FileManager.default.temporaryDirectory.path
+            + "/latent-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -23,7 +26,8 @@ struct ImageFolderTests {
         let root = try temporaryFolder("classes")
         defer { try? FileManager.default.removeItem(atPath: root) }
         for (name, value) in [("zebra", UInt8(255)), ("apple", 0)] {
-            try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: root + "/" + name, withIntermediateDirectories: true)
             try writePNG(root + "/\(name)/a.png", channels: 1, value: value)
             try writePNG(root + "/\(name)/b.png", channels: 2, value: value)
         }
@@ -49,7 +53,10 @@ struct ImageFolderTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writePNG(root + "/a.png", channels: 1, value: 0)
         try writePNG(root + "/b.png", channels: 1, value: 0, size: 5)
-        #expect(throws: DataError.mismatch(path: root + "/b.png", detail: "image is 5x5, expected 4x4 like \(root)/a.png")) {
+        #expect(
+            throws: DataError.mismatch(
+                path: root + "/b.png", detail: "image is 5x5, expected 4x4 like \(root)/a.png")
+        ) {
             try ImageFolder.load(root)
         }
         try writeFile(Array("not an image".utf8), to: root + "/b.png")
@@ -65,14 +72,26 @@ struct IDXDatasetTests {
         let root = FileManager.default.temporaryDirectory.path + "/latent-idx-\(getpid())"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let images = IDXFile.encode((0..<(3 * 2 * 5)).map { Double($0 * 8) }, dimensions: [3, 2, 5], elementType: .unsignedByte)
+        let images = IDXFile.encode(
+            (0..<(3 * 2 * 5)).map { Double($0 * 8) }, dimensions: [3, 2, 5],
+            elementType: .unsignedByte)
         try writeFile(Zlib.gzip(images), to: root + "/emnist-digits-train-images-idx3-ubyte.gz")
-        try writeFile(IDXFile.encode([4, 0, 9], dimensions: [3], elementType: .unsignedByte), to: root + "/emnist-digits-train-labels-idx1-ubyte")
+        try writeFile(
+            IDXFile.encode([4, 0, 9], dimensions: [3], elementType: .unsignedByte),
+            to: root + "/emnist-digits-train-labels-idx1-ubyte")
         let dataset = try DataSource(parsing: "idx:" + root).load()
-        #expect(dataset.examples.shape == [3, 1, 2, 5] && dataset.labels == [4, 0, 9] && dataset.classCount == 10)
+        #expect(
+            dataset.examples.shape == [3, 1, 2, 5] && dataset.labels == [4, 0, 9]
+                && dataset.classCount == 10)
         #expect(dataset.examples.scalars[1] == Float(8) / 255)
-        try writeFile(IDXFile.encode([4, 0], dimensions: [2], elementType: .unsignedByte), to: root + "/emnist-digits-train-labels-idx1-ubyte")
-        #expect(throws: DataError.mismatch(path: root + "/emnist-digits-train-labels-idx1-ubyte", detail: "2 labels for 3 images in emnist-digits-train-images-idx3-ubyte.gz")) {
+        try writeFile(
+            IDXFile.encode([4, 0], dimensions: [2], elementType: .unsignedByte),
+            to: root + "/emnist-digits-train-labels-idx1-ubyte")
+        #expect(
+            throws: DataError.mismatch(
+                path: root + "/emnist-digits-train-labels-idx1-ubyte",
+                detail: "2 labels for 3 images in emnist-digits-train-images-idx3-ubyte.gz")
+        ) {
             try IDXDataset.load(folder: root, split: .train)
         }
         #expect(throws: DataError.self) { try IDXDataset.load(folder: root, split: .test) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LatentData
 
 // MNIST is read once per test process (lazily, thread-safely).
@@ -38,7 +39,8 @@ struct MNISTTests {
     @Test func checksumMismatchIsReported() throws {
         let folder = try MNIST.locate()
         let directory = FileManager.default.temporaryDirectory.path + "/latent-mnist-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for name in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
             var bytes = try readFile(folder + "/" + name)
@@ -49,7 +51,8 @@ struct MNISTTests {
             try IDXDataset.load(folder: directory, split: .test, expectedChecksums: MNIST.checksums)
         }
         do {
-            _ = try IDXDataset.load(folder: directory, split: .test, expectedChecksums: MNIST.checksums)
+            _ = try IDXDataset.load(
+                folder: directory, split: .test, expectedChecksums: MNIST.checksums)
         } catch {
             #expect("\(error)".contains("t10k-labels-idx1-ubyte.gz: SHA-256 mismatch"))
         }

@@ -1,5 +1,6 @@
 import LatentTensor
 import Testing
+
 @testable import LatentData
 
 @Suite("PNGImage")
@@ -7,7 +8,9 @@ struct PNGImageTests {
     @Test(arguments: [1, 2, 3, 4])
     func encodeDecodeRoundTrip(channels: Int) throws {
         var generator = SplitMix64(seed: UInt64(channels))
-        let pixels = (0..<(13 * 7 * channels)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let pixels = (0..<(13 * 7 * channels)).map { _ in
+            UInt8.random(in: 0...255, using: &generator)
+        }
         let image = PNGImage(width: 13, height: 7, channels: channels, pixels: pixels)
         let bytes = image.encoded()
         #expect(Array(bytes.prefix(8)) == PNGImage.signature)
@@ -34,24 +37,38 @@ struct PNGImageTests {
         #expect(decoded.channels == 3)
         let firstRow: [UInt8] = [0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]
         #expect(Array(decoded.pixels.prefix(12)) == firstRow)
-        // "average" of a = left and b = above on row 2 differs from the first row; Paeth on row 3
-        // with zero deltas copies the prediction, so both are checked against a reference.
-        #expect(decoded.pixels.count == 36)
+        // Row 2, "average" with zero deltas: byte = (left + above) / 2 = 0b0001_1011 / 2 =
+        // 0b0000_1101 → indices 0, 0, 3, 1. Row 3, Paeth with zero deltas: the above byte
+        // (Paeth picks b when left and upper-left are both 0) → indices 0, 0, 3, 1 again.
+        let blue: [UInt8] = [0, 0, 255]
+        let red: [UInt8] = [255, 0, 0]
+        let black: [UInt8] = [0, 0, 0]
+        #expect(Array(decoded.pixels[12..<24]) == black + black + blue + red)
+        #expect(Array(decoded.pixels[24..<36]) == black + black + blue + red)
     }
 
     @Test func interlacedIsUnsupportedAndNamesTheFile() {
         var bytes = PNGImage(width: 2, height: 2, channels: 1, pixels: [0, 1, 2, 3]).encoded()
         bytes[8 + 8 + 12] = 1  // IHDR interlace byte
         let crc = PNGImage.crc(Array(bytes[12..<29]))
-        bytes.replaceSubrange(29..<33, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
-        #expect(throws: DataError.unsupported(path: "i.png", detail: "Adam7-interlaced PNG; save it non-interlaced")) {
+        bytes.replaceSubrange(
+            29..<33,
+            with: [
+                UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF),
+                UInt8(crc & 0xFF),
+            ])
+        #expect(
+            throws: DataError.unsupported(
+                path: "i.png", detail: "Adam7-interlaced PNG; save it non-interlaced")
+        ) {
             try PNGImage(decoding: bytes, path: "i.png")
         }
     }
 
     @Test func gridPlacesTilesWithPadding() {
         // Three 2x2 images with values 0, 0.5 and 1, two per row, padding 1.
-        let images = Tensor(shape: [3, 1, 2, 2], scalars: [0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1])
+        let images = Tensor(
+            shape: [3, 1, 2, 2], scalars: [0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1])
         let grid = ImageGrid.render(images, columns: 2, padding: 1, paddingValue: 0)
         #expect(grid.width == 7 && grid.height == 7 && grid.channels == 1)
         #expect(grid.pixels[1 * 7 + 4] == 128)
@@ -67,7 +84,8 @@ struct PNGImageTests {
         let image = ScatterPlot.comparing(data: data, samples: samples, size: 64, bounds: -2...2)
         #expect(image.channels == 3 && image.width == 64)
         func color(_ x: Float, _ y: Float) -> [UInt8] {
-            let column = Int(((x + 2) / 4 * 63).rounded()), row = 63 - Int(((y + 2) / 4 * 63).rounded())
+            let column = Int(((x + 2) / 4 * 63).rounded())
+            let row = 63 - Int(((y + 2) / 4 * 63).rounded())
             let offset = (row * 64 + column) * 3
             return Array(image.pixels[offset..<(offset + 3)])
         }
@@ -91,7 +109,8 @@ struct PNGImageTests {
         appendUInt32(UInt32(width), to: &header)
         appendUInt32(UInt32(height), to: &header)
         header += [bitDepth, colorType, 0, 0, 0]
-        return PNGImage.signature + chunk("IHDR", header) + (palette.map { chunk("PLTE", $0) } ?? [])
+        return PNGImage.signature + chunk("IHDR", header)
+            + (palette.map { chunk("PLTE", $0) } ?? [])
             + chunk("IDAT", Zlib.compress(rows.flatMap { $0 })) + chunk("IEND", [])
     }
 }

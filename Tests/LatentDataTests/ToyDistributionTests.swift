@@ -1,6 +1,7 @@
 import Foundation
 import LatentTensor
 import Testing
+
 @testable import LatentData
 
 @Suite("ToyDistribution")
@@ -9,7 +10,8 @@ struct ToyDistributionTests {
     private func moments(_ points: Tensor) -> (mean: SIMD2<Double>, variance: SIMD2<Double>) {
         let values = points.scalars.map(Double.init)
         let count = Double(points.shape[0])
-        var sum = SIMD2<Double>(), squares = SIMD2<Double>()
+        var sum = SIMD2<Double>()
+        var squares = SIMD2<Double>()
         for index in stride(from: 0, to: values.count, by: 2) {
             let point = SIMD2(values[index], values[index + 1])
             sum += point
@@ -39,8 +41,11 @@ struct ToyDistributionTests {
         #expect(points.shape == [20_000, 2])
         let measured = moments(points)
         for axis in 0..<2 {
-            #expect(abs(measured.mean[axis] - mean[axis]) < tolerance, "\(name) mean \(measured.mean)")
-            #expect(abs(measured.variance[axis] - variance[axis]) < 3 * tolerance, "\(name) var \(measured.variance)")
+            #expect(
+                abs(measured.mean[axis] - mean[axis]) < tolerance, "\(name) mean \(measured.mean)")
+            #expect(
+                abs(measured.variance[axis] - variance[axis]) < 3 * tolerance,
+                "\(name) var \(measured.variance)")
         }
     }
 
@@ -50,14 +55,17 @@ struct ToyDistributionTests {
         var m = [Double](repeating: 0, count: 4)
         for k in 0..<steps {
             let t = 1.5 * Double.pi * (1 + 2 * (Double(k) + 0.5) / Double(steps))
-            m[0] += t * cos(t); m[1] += t * sin(t)
-            m[2] += t * t * cos(t) * cos(t); m[3] += t * t * sin(t) * sin(t)
+            m[0] += t * cos(t)
+            m[1] += t * sin(t)
+            m[2] += t * t * cos(t) * cos(t)
+            m[3] += t * t * sin(t) * sin(t)
         }
         m = m.map { $0 / Double(steps) }
         let mean = SIMD2(m[0], m[1]) / 5
         let variance = (SIMD2(m[2], m[3]) + 1 - SIMD2(m[0] * m[0], m[1] * m[1])) / 25
         var generator = SplitMix64(seed: 12)
-        let measured = moments(try ToyDistribution(parsing: "swissroll").sample(count: 20_000, using: &generator))
+        let measured = moments(
+            try ToyDistribution(parsing: "swissroll").sample(count: 20_000, using: &generator))
         for axis in 0..<2 {
             #expect(abs(measured.mean[axis] - mean[axis]) < 0.05)
             #expect(abs(measured.variance[axis] - variance[axis]) / variance[axis] < 0.05)
@@ -66,7 +74,8 @@ struct ToyDistributionTests {
 
     @Test func pinwheelIsRotationallySymmetric() throws {
         var generator = SplitMix64(seed: 13)
-        let measured = moments(try ToyDistribution(parsing: "pinwheel").sample(count: 20_000, using: &generator))
+        let measured = moments(
+            try ToyDistribution(parsing: "pinwheel").sample(count: 20_000, using: &generator))
         #expect(abs(measured.mean.x) < 0.05 && abs(measured.mean.y) < 0.05)
         // |x|² = 4|f|² with E|f|² = 1 + 0.3² + 0.1².
         #expect(abs(measured.variance.sum() - 4.4) < 0.1)
@@ -80,7 +89,9 @@ struct ToyDistributionTests {
         grid.reserveCapacity(2 * cells * cells)
         for i in 0..<cells {
             for j in 0..<cells {
-                grid += [Float(low + (Double(i) + 0.5) * step), Float(low + (Double(j) + 0.5) * step)]
+                grid += [
+                    Float(low + (Double(i) + 0.5) * step), Float(low + (Double(j) + 0.5) * step),
+                ]
             }
         }
         let densities = toy.logDensity(Tensor(shape: [cells * cells, 2], scalars: grid))
@@ -111,8 +122,9 @@ struct ToyDistributionTests {
         for bad in ["ring9", "ring8?radius=-1", "ring8?colour=2", "grid25?std", "moons?noise=x"] {
             #expect(throws: DataError.self, "\(bad)") { try ToyDistribution(parsing: bad) }
         }
-        #expect(try ToyDistribution(parsing: "ring8?radius=2&std=0.02")
-            == .ring(count: 8, radius: 2, standardDeviation: 0.02))
+        #expect(
+            try ToyDistribution(parsing: "ring8?radius=2&std=0.02")
+                == .ring(count: 8, radius: 2, standardDeviation: 0.02))
     }
 }
 
@@ -141,7 +153,9 @@ struct DataSourceTests {
         let test = try source.load(.test, toyCount: 100, seed: 1)
         #expect(train.examples.shape == [100, 2] && train.exampleShape == [2])
         #expect(train.examples.scalars != test.examples.scalars)
-        #expect(try source.load(.train, toyCount: 100, seed: 1).examples.scalars == train.examples.scalars)
+        #expect(
+            try source.load(.train, toyCount: 100, seed: 1).examples.scalars
+                == train.examples.scalars)
     }
 
     @Test func csvRoundTrip() throws {
