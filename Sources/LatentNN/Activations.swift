@@ -19,7 +19,9 @@ public final class LeakyReLU: Layer {
     /// Creates the activation with the given slope for negative inputs.
     public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
     /// Applies the activation element-wise.
-    public func callAsFunction(_ input: Tensor) -> Tensor { input.leakyReLU(negativeSlope: negativeSlope) }
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        input.leakyReLU(negativeSlope: negativeSlope)
+    }
 }
 
 /// `x` where positive, `alpha · (exp(x) − 1)` elsewhere (PyTorch's `nn.ELU`). Any shape.

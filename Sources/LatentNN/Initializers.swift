@@ -3,15 +3,16 @@ import LatentTensor
 /// Weight initialisers with PyTorch's formulas, each drawing from the generator it is passed.
 ///
 /// Fans follow PyTorch's `_calculate_fan_in_and_fan_out`: for a weight of shape
-/// `[a, b, k₁, k₂, …]`, `fanIn = b · k₁ · k₂ …` and `fanOut = a · k₁ · k₂ …`. A transposed
-/// convolution's weight `[inputChannels, outputChannels, kH, kW]` therefore gets
+/// `[a, b, k₁, k₂, …]`, `fanIn = b · k₁ · k₂ …` and `fanOut = a · k₁ · k₂ …`. A
+/// transposed convolution's weight `[inputChannels, outputChannels, kH, kW]` therefore gets
 /// `fanIn = outputChannels · kH · kW`, exactly as in PyTorch.
 public enum Initializers {
     /// The fan-in and fan-out of a weight of the given shape (rank 2 or more).
     ///
     /// - Precondition: `shape` has at least two axes.
     public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {
-        precondition(shape.count >= 2, "Initializers.fans(of:): needs a weight of rank ≥ 2, got \(shape)")
+        precondition(
+            shape.count >= 2, "Initializers.fans(of:): needs a weight of rank ≥ 2, got \(shape)")
         let receptiveField = shape.dropFirst(2).reduce(1, *)
         return (shape[1] * receptiveField, shape[0] * receptiveField)
     }
@@ -34,7 +35,9 @@ public enum Initializers {
         _ shape: [Int], mean: Float = 0, standardDeviation: Float = 0.02,
         using generator: inout some RandomNumberGenerator
     ) -> Tensor {
-        Tensor(randomNormal: shape, mean: mean, standardDeviation: standardDeviation, using: &generator)
+        Tensor(
+            randomNormal: shape, mean: mean, standardDeviation: standardDeviation, using: &generator
+        )
     }
 
     /// He et al. 2015, uniform: `U(±gain · √(3 / fanIn))` with `gain = √(2 / (1 + a²))`
@@ -45,7 +48,8 @@ public enum Initializers {
     public static func kaimingUniform(
         _ shape: [Int], negativeSlope: Float = 0, using generator: inout some RandomNumberGenerator
     ) -> Tensor {
-        let bound = reluGain(negativeSlope: negativeSlope) * (3 / Float(fans(of: shape).fanIn)).squareRoot()
+        let bound =
+            reluGain(negativeSlope: negativeSlope) * (3 / Float(fans(of: shape).fanIn)).squareRoot()
         return uniform(shape, bound: bound, using: &generator)
     }
 
@@ -54,7 +58,8 @@ public enum Initializers {
     public static func kaimingNormal(
         _ shape: [Int], negativeSlope: Float = 0, using generator: inout some RandomNumberGenerator
     ) -> Tensor {
-        let standardDeviation = reluGain(negativeSlope: negativeSlope) / Float(fans(of: shape).fanIn).squareRoot()
+        let standardDeviation =
+            reluGain(negativeSlope: negativeSlope) / Float(fans(of: shape).fanIn).squareRoot()
         return normal(shape, standardDeviation: standardDeviation, using: &generator)
     }
 
@@ -64,7 +69,8 @@ public enum Initializers {
         _ shape: [Int], gain: Float = 1, using generator: inout some RandomNumberGenerator
     ) -> Tensor {
         let (fanIn, fanOut) = fans(of: shape)
-        return uniform(shape, bound: gain * (6 / Float(fanIn + fanOut)).squareRoot(), using: &generator)
+        return uniform(
+            shape, bound: gain * (6 / Float(fanIn + fanOut)).squareRoot(), using: &generator)
     }
 
     /// Glorot and Bengio 2010, normal: `N(0, (gain · √(2 / (fanIn + fanOut)))²)`

@@ -23,7 +23,9 @@ public func binaryCrossEntropy(
 ) -> Tensor {
     precondition(
         probabilities.shape == labels.shape,
-        "binaryCrossEntropy(probabilities:labels:): probabilities \(probabilities.shape) and labels \(labels.shape) differ")
+        "binaryCrossEntropy(probabilities:labels:): probabilities \(probabilities.shape) "
+            + "and labels \(labels.shape) differ"
+    )
     let terms = labels * clampedLog(probabilities) + (1 - labels) * clampedLog(1 - probabilities)
     return reduction.apply(-terms)
 }
@@ -44,10 +46,14 @@ private func clampedLog(_ x: Tensor) -> Tensor {
 ///   - labels: targets in `[0, 1]`, shaped like `logits`.
 ///   - reduction: over all elements; `.none` keeps the input shape.
 /// - Precondition: the shapes agree.
-public func binaryCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduction = .mean) -> Tensor {
+public func binaryCrossEntropy(
+    logits: Tensor, labels: Tensor, reduction: Reduction = .mean
+) -> Tensor {
     precondition(
         logits.shape == labels.shape,
-        "binaryCrossEntropy(logits:labels:): logits \(logits.shape) and labels \(labels.shape) differ")
+        "binaryCrossEntropy(logits:labels:): logits \(logits.shape) and labels "
+            + "\(labels.shape) differ"
+    )
     return reduction.apply(logits.softplus() - labels * logits)
 }
 
@@ -60,10 +66,14 @@ public func binaryCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduct
 ///   - expected: shaped like `predicted`.
 ///   - reduction: over all elements; `.none` keeps the input shape.
 /// - Precondition: the shapes agree.
-public func meanSquaredError(predicted: Tensor, expected: Tensor, reduction: Reduction = .mean) -> Tensor {
+public func meanSquaredError(
+    predicted: Tensor, expected: Tensor, reduction: Reduction = .mean
+) -> Tensor {
     precondition(
         predicted.shape == expected.shape,
-        "meanSquaredError(predicted:expected:): predicted \(predicted.shape) and expected \(expected.shape) differ")
+        "meanSquaredError(predicted:expected:): predicted \(predicted.shape) and expected "
+            + "\(expected.shape) differ"
+    )
     return reduction.apply((predicted - expected).squared())
 }
 
@@ -77,7 +87,9 @@ public func meanSquaredError(predicted: Tensor, expected: Tensor, reduction: Red
 public func l1Loss(predicted: Tensor, expected: Tensor, reduction: Reduction = .mean) -> Tensor {
     precondition(
         predicted.shape == expected.shape,
-        "l1Loss(predicted:expected:): predicted \(predicted.shape) and expected \(expected.shape) differ")
+        "l1Loss(predicted:expected:): predicted \(predicted.shape) and expected "
+            + "\(expected.shape) differ"
+    )
     return reduction.apply((predicted - expected).abs())
 }
 
@@ -99,7 +111,9 @@ public func gaussianNegativeLogLikelihood(
 ) -> Tensor {
     precondition(
         mean.shape == logVariance.shape && mean.shape == target.shape,
-        "gaussianNegativeLogLikelihood: mean \(mean.shape), logVariance \(logVariance.shape) and target \(target.shape) differ")
+        "gaussianNegativeLogLikelihood: mean \(mean.shape), logVariance \(logVariance.shape) "
+            + "and target \(target.shape) differ"
+    )
     let logTwoPi: Float = 1.837_877_1
     let terms = 0.5 * (logVariance + (target - mean).squared() * (-logVariance).exp() + logTwoPi)
     return reduction.apply(terms)
@@ -123,7 +137,9 @@ public func crossEntropy(logits: Tensor, labels: [Int], reduction: Reduction = .
     let positions = labels.enumerated().map { sample, label in
         precondition(
             (0..<classes).contains(label),
-            "crossEntropy(logits:labels:): label \(label) of sample \(sample) is outside 0..<\(classes)")
+            "crossEntropy(logits:labels:): label \(label) of sample \(sample) is outside "
+                + "0..<\(classes)"
+        )
         return sample * classes + label
     }
     let picked = logits.logSoftmax(alongAxis: 1).reshaped(to: [-1]).gathered(indices: positions)
@@ -144,7 +160,9 @@ public func klDivergenceFromStandardNormal(
 ) -> Tensor {
     precondition(
         mean.shape == logVariance.shape && mean.rank >= 1,
-        "klDivergenceFromStandardNormal: mean \(mean.shape) and logVariance \(logVariance.shape) differ or are scalars")
+        "klDivergenceFromStandardNormal: mean \(mean.shape) and logVariance "
+            + "\(logVariance.shape) differ or are scalars"
+    )
     let terms = 1 + logVariance - mean.squared() - logVariance.exp()
     return reduction.apply(-0.5 * terms.sum(alongAxis: -1))
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 @Suite("Activations")
@@ -11,7 +12,9 @@ struct ActivationsTests {
     func expect(_ layer: any Layer, _ reference: (Double) -> Double) {
         #expect(layer.namedParameters.isEmpty)
         let expected = input.scalars.map { Float(reference(Double($0))) }
-        #expect(Close.tensor(layer(input), shape: [2, 3], expected, tolerance: 1e-6), "\(type(of: layer))")
+        #expect(
+            Close.tensor(layer(input), shape: [2, 3], expected, tolerance: 1e-6),
+            "\(type(of: layer))")
     }
 
     @Test func eachLayerAppliesItsFormula() {

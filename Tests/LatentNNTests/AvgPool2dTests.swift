@@ -1,16 +1,19 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 @Suite("AvgPool2d")
 struct AvgPool2dTests {
-    let input = Tensor(shape: [1, 1, 4, 4], scalars: [
-        1, 2, 5, 6,
-        3, 4, 7, 8,
-        -1, -2, 0, 9,
-        -3, -4, 2, 1,
-    ])
+    let input = Tensor(
+        shape: [1, 1, 4, 4],
+        scalars: [
+            1, 2, 5, 6,
+            3, 4, 7, 8,
+            -1, -2, 0, 9,
+            -3, -4, 2, 1,
+        ])
 
     @Test func takesTheMeanOfEachWindow() {
         let output = AvgPool2d()(input)

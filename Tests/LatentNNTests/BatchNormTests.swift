@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 /// PyTorch's batch-norm formulas, written out per feature in Double.
@@ -12,7 +13,9 @@ private func reference(
     let x = input.scalars.map(Double.init)
     func index(_ n: Int, _ c: Int, _ s: Int) -> Int { (n * features + c) * spatial + s }
     var output = [Float](repeating: 0, count: x.count)
-    var means: [Double] = [], biased: [Double] = [], unbiased: [Double] = []
+    var means: [Double] = []
+    var biased: [Double] = []
+    var unbiased: [Double] = []
     for c in 0..<features {
         let values = (0..<batch).flatMap { n in (0..<spatial).map { x[index(n, c, $0)] } }
         let mean = values.reduce(0, +) / Double(values.count)
@@ -22,7 +25,9 @@ private func reference(
         unbiased.append(squares / Double(values.count - 1))
         let (m, v) = running.map { ($0.mean[c], $0.variance[c]) } ?? (mean, biased[c])
         for n in 0..<batch {
-            for s in 0..<spatial { output[index(n, c, s)] = Float((x[index(n, c, s)] - m) / (v + epsilon).squareRoot()) }
+            for s in 0..<spatial {
+                output[index(n, c, s)] = Float((x[index(n, c, s)] - m) / (v + epsilon).squareRoot())
+            }
         }
     }
     return (output, means, biased, unbiased)
@@ -50,24 +55,33 @@ struct BatchNormTests {
         #expect(Close.scalars(stride(from: 0, to: 8, by: 2).map { output.scalars[$0] }, expected))
         #expect(Close.scalars(norm.runningMean.value.scalars, [0.3, 1.5]))
         // Feature 1: mean 15, squares 25+25+225+225 = 500: unbiased 500/3.
-        #expect(Close.scalars(norm.runningVariance.value.scalars, [Float(0.9 + 0.1 * 14 / 3.0),
-                                                                    Float(0.9 + 0.1 * 500 / 3.0)]))
+        #expect(
+            Close.scalars(
+                norm.runningVariance.value.scalars,
+                [
+                    Float(0.9 + 0.1 * 14 / 3.0),
+                    Float(0.9 + 0.1 * 500 / 3.0),
+                ]))
     }
 
     @Test mutating func twoDimensionalTrainingMatchesPyTorchsFormulas() {
         let norm = BatchNorm(featureCount: 3, momentum: 0.2)
         norm.weight.value = Tensor([1, 2, -1])
         norm.bias.value = Tensor([0, 0.5, 1])
-        let input = Tensor(randomNormal: [2, 3, 2, 2], mean: 1, standardDeviation: 2, using: &generator)
+        let input = Tensor(
+            randomNormal: [2, 3, 2, 2], mean: 1, standardDeviation: 2, using: &generator)
         let expected = reference(input, running: nil)
         let scaled = (0..<24).map { i -> Float in
             let c = (i / 4) % 3
             return expected.output[i] * [1, 2, -1][c] + [0, 0.5, 1][c]
         }
         #expect(Close.tensor(norm(input), shape: [2, 3, 2, 2], scaled, tolerance: 1e-5))
-        #expect(Close.scalars(norm.runningMean.value.scalars, expected.mean.map { Float(0.2 * $0) }))
-        #expect(Close.scalars(norm.runningVariance.value.scalars,
-                              expected.unbiased.map { Float(0.8 + 0.2 * $0) }))
+        #expect(
+            Close.scalars(norm.runningMean.value.scalars, expected.mean.map { Float(0.2 * $0) }))
+        #expect(
+            Close.scalars(
+                norm.runningVariance.value.scalars,
+                expected.unbiased.map { Float(0.8 + 0.2 * $0) }))
     }
 
     @Test mutating func evaluationUsesRunningStatisticsAndLeavesThemAlone() {
@@ -78,7 +92,9 @@ struct BatchNormTests {
         let input = Tensor(randomNormal: [2, 3, 2, 2], using: &generator)
         let expected = reference(input, running: (mean.map(Double.init), variance.map(Double.init)))
         #expect(Close.tensor(norm(input), shape: input.shape, expected.output, tolerance: 1e-5))
-        #expect(norm.runningMean.value.scalars == mean && norm.runningVariance.value.scalars == variance)
+        #expect(
+            norm.runningMean.value.scalars == mean && norm.runningVariance.value.scalars == variance
+        )
         // One sample per feature is fine in evaluation mode.
         #expect(norm(Tensor(zeros: [1, 3])).shape == [1, 3])
     }

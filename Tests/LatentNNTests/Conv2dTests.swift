@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 /// The convolution written as PyTorch defines it, one output element at a time, in Double.
@@ -10,7 +11,8 @@ func naiveConvolution(
     let (n, cin, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let (cout, k) = (weight.shape[0], weight.shape[2])
     let (oh, ow) = ((h + 2 * padding - k) / stride + 1, (w + 2 * padding - k) / stride + 1)
-    let x = input.scalars, f = weight.scalars
+    let x = input.scalars
+    let f = weight.scalars
     var output: [Float] = []
     for b in 0..<n {
         for o in 0..<cout {
@@ -22,7 +24,9 @@ func naiveConvolution(
                             for q in 0..<k {
                                 let (y, z) = (i * stride + p - padding, j * stride + q - padding)
                                 guard (0..<h).contains(y), (0..<w).contains(z) else { continue }
-                                sum += Double(x[((b * cin + c) * h + y) * w + z]) * Double(f[((o * cin + c) * k + p) * k + q])
+                                sum +=
+                                    Double(x[((b * cin + c) * h + y) * w + z])
+                                    * Double(f[((o * cin + c) * k + p) * k + q])
                             }
                         }
                     }
@@ -44,7 +48,8 @@ struct Conv2dTests {
         #expect(layer.namedParameters.map(\.parameter.shape) == [[8, 3, 5, 5], [8]])
         let bound = 1 / Float(75).squareRoot()
         #expect(layer.parameters.allSatisfy { $0.value.scalars.allSatisfy { abs($0) <= bound } })
-        let unbiased = Conv2d(inputChannels: 3, outputChannels: 8, kernelSize: 5, bias: false, using: &generator)
+        let unbiased = Conv2d(
+            inputChannels: 3, outputChannels: 8, kernelSize: 5, bias: false, using: &generator)
         #expect(unbiased.namedParameters.map(\.name) == ["weight"])
     }
 
@@ -56,12 +61,14 @@ struct Conv2dTests {
         let input = Tensor(randomNormal: [2, 2, 6, 5], using: &generator)
         let output = layer(input)
         let (h, w) = ((6 + 2 * padding - 3) / stride + 1, (5 + 2 * padding - 3) / stride + 1)
-        let expected = naiveConvolution(input, layer.weight.value, layer.bias?.value, stride: stride, padding: padding)
+        let expected = naiveConvolution(
+            input, layer.weight.value, layer.bias?.value, stride: stride, padding: padding)
         #expect(Close.tensor(output, shape: [2, 3, h, w], expected, tolerance: 1e-5))
     }
 
     @Test mutating func spectralNormWrapsAConvolution() {
-        let conv = Conv2d(inputChannels: 2, outputChannels: 4, kernelSize: 3, padding: 1, using: &generator)
+        let conv = Conv2d(
+            inputChannels: 2, outputChannels: 4, kernelSize: 3, padding: 1, using: &generator)
         let layer = SpectralNorm(conv, using: &generator)
         #expect(layer.namedParameters.map(\.name) == ["weight_orig", "bias"])
         #expect(layer.namedBuffers.map(\.buffer.value.shape) == [[4], [18]])

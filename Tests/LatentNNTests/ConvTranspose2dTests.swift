@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 @Suite("ConvTranspose2d")
@@ -17,20 +18,29 @@ struct ConvTranspose2dTests {
         let (s, p) = (layer.stride, layer.padding)
         let oh = (h - 1) * s - 2 * p + k + layer.outputPadding
         let ow = (w - 1) * s - 2 * p + k + layer.outputPadding
-        let x = input.scalars, f = layer.weight.value.scalars, bias = layer.bias?.value.scalars
+        let x = input.scalars
+        let f = layer.weight.value.scalars
+        let bias = layer.bias?.value.scalars
         var output = [Double](repeating: 0, count: n * cout * oh * ow)
         for b in 0..<n {
             for o in 0..<cout {
-                for y in 0..<oh { for z in 0..<ow { output[((b * cout + o) * oh + y) * ow + z] = Double(bias?[o] ?? 0) } }
+                for y in 0..<oh {
+                    for z in 0..<ow {
+                        output[((b * cout + o) * oh + y) * ow + z] = Double(bias?[o] ?? 0)
+                    }
+                }
                 for c in 0..<cin {
                     for i in 0..<h {
                         for j in 0..<w {
                             for u in 0..<k {
                                 for v in 0..<k {
                                     let (y, z) = (i * s + u - p, j * s + v - p)
-                                    guard (0..<oh).contains(y), (0..<ow).contains(z) else { continue }
+                                    guard (0..<oh).contains(y), (0..<ow).contains(z) else {
+                                        continue
+                                    }
                                     output[((b * cout + o) * oh + y) * ow + z] +=
-                                        Double(x[((b * cin + c) * h + i) * w + j]) * Double(f[((c * cout + o) * k + u) * k + v])
+                                        Double(x[((b * cin + c) * h + i) * w + j])
+                                        * Double(f[((c * cout + o) * k + u) * k + v])
                                 }
                             }
                         }
@@ -42,7 +52,8 @@ struct ConvTranspose2dTests {
     }
 
     @Test mutating func weightIsInputByOutputByKernel() {
-        let layer = ConvTranspose2d(inputChannels: 100, outputChannels: 64, kernelSize: 4, using: &generator)
+        let layer = ConvTranspose2d(
+            inputChannels: 100, outputChannels: 64, kernelSize: 4, using: &generator)
         #expect(layer.namedParameters.map(\.name) == ["weight", "bias"])
         #expect(layer.namedParameters.map(\.parameter.shape) == [[100, 64, 4, 4], [64]])
         // PyTorch's fan-in for this layout is outputChannels · k² = 1024.
@@ -57,7 +68,8 @@ struct ConvTranspose2dTests {
             outputPadding: outputPadding, using: &generator)
         let input = Tensor(randomNormal: [2, 3, 3, 4], using: &generator)
         let expected = naiveTransposedConvolution(input, layer)
-        #expect(Close.tensor(layer(input), shape: expected.shape, expected.scalars, tolerance: 1e-5))
+        #expect(
+            Close.tensor(layer(input), shape: expected.shape, expected.scalars, tolerance: 1e-5))
     }
 
     @Test mutating func dcganUpsamplingDoublesTheSize() {

@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 @Suite("Dropout")
@@ -24,7 +25,8 @@ struct DropoutTests {
     }
 
     @Test func theSameSeedGivesTheSameMasks() {
-        let first = Dropout(probability: 0.5, seed: 9), second = Dropout(probability: 0.5, seed: 9)
+        let first = Dropout(probability: 0.5, seed: 9)
+        let second = Dropout(probability: 0.5, seed: 9)
         let input = Tensor(ones: [64])
         #expect(first(input).scalars == second(input).scalars)
         #expect(first(input).scalars != first(input).scalars)

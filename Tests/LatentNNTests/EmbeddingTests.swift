@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 @Suite("Embedding")

@@ -1,5 +1,6 @@
-import Testing
 import LatentTensor
+import Testing
+
 @testable import LatentNN
 
 @Suite("Flatten")

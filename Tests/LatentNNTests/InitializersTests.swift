@@ -1,5 +1,6 @@
-import Testing
 import LatentTensor
+import Testing
+
 @testable import LatentNN
 
 @Suite("Initializers")
@@ -9,7 +10,9 @@ struct InitializersTests {
     private func standardDeviation(_ tensor: Tensor) -> Float {
         let values = tensor.scalars.map(Double.init)
         let mean = values.reduce(0, +) / Double(values.count)
-        return Float((values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot())
+        return Float(
+            (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count))
+                .squareRoot())
     }
 
     @Test func fansFollowPyTorch() {
@@ -23,7 +26,10 @@ struct InitializersTests {
             (Initializers.defaultWeight(shape, using: &generator), 1 / 10),
             (Initializers.kaimingUniform(shape, using: &generator), (6 / Float(100)).squareRoot()),
             (Initializers.xavierUniform(shape, using: &generator), (6 / Float(164)).squareRoot()),
-            (Initializers.xavierUniform(shape, gain: 2, using: &generator), 2 * (6 / Float(164)).squareRoot()),
+            (
+                Initializers.xavierUniform(shape, gain: 2, using: &generator),
+                2 * (6 / Float(164)).squareRoot()
+            ),
             (Initializers.defaultBias([64], fanIn: 100, using: &generator), 1 / 10),
         ]
         for (tensor, bound) in cases {
@@ -40,8 +46,10 @@ struct InitializersTests {
         let shape = [32, 8, 3, 3]  // fanIn 72, fanOut 288
         let cases: [(Tensor, Float)] = [
             (Initializers.kaimingNormal(shape, using: &generator), (2 / Float(72)).squareRoot()),
-            (Initializers.kaimingNormal(shape, negativeSlope: 0.2, using: &generator),
-             (2 / (1.04 * Float(72))).squareRoot()),
+            (
+                Initializers.kaimingNormal(shape, negativeSlope: 0.2, using: &generator),
+                (2 / (1.04 * Float(72))).squareRoot()
+            ),
             (Initializers.xavierNormal(shape, using: &generator), (2 / Float(360)).squareRoot()),
             (Initializers.normal(shape, using: &generator), 0.02),
         ]
@@ -51,8 +59,10 @@ struct InitializersTests {
     }
 
     @Test func theSameSeedGivesTheSameWeights() {
-        var first = SplitMix64(seed: 1), second = SplitMix64(seed: 1)
-        #expect(Initializers.xavierNormal([3, 4], using: &first).scalars
+        var first = SplitMix64(seed: 1)
+        var second = SplitMix64(seed: 1)
+        #expect(
+            Initializers.xavierNormal([3, 4], using: &first).scalars
                 == Initializers.xavierNormal([3, 4], using: &second).scalars)
     }
 }

@@ -1,15 +1,18 @@
-import Testing
 import LatentTensor
+import Testing
+
 @testable import LatentNN
 
 @Suite("MaxPool2d")
 struct MaxPool2dTests {
-    let input = Tensor(shape: [1, 1, 4, 4], scalars: [
-        1, 2, 5, 6,
-        3, 4, 7, 8,
-        -1, -2, 0, 9,
-        -3, -4, 2, 1,
-    ])
+    let input = Tensor(
+        shape: [1, 1, 4, 4],
+        scalars: [
+            1, 2, 5, 6,
+            3, 4, 7, 8,
+            -1, -2, 0, 9,
+            -3, -4, 2, 1,
+        ])
 
     @Test func takesTheMaximumOfEachWindow() {
         let output = MaxPool2d()(input)

@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 private final class Classifier: Module {
@@ -20,11 +21,14 @@ struct SequentialTests {
 
     @Test mutating func childrenAreNamedByPosition() {
         let model = Classifier(using: &generator)
-        #expect(model.namedParameters.map(\.name) == [
-            "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "layers.4.weight",
-        ])
+        #expect(
+            model.namedParameters.map(\.name) == [
+                "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+                "layers.4.weight",
+            ])
         #expect(model.namedParameters.map(\.parameter.shape) == [[3, 4], [3], [3], [3], [2, 3]])
-        #expect(model.namedBuffers.map(\.name) == ["layers.2.running_mean", "layers.2.running_var"])
+        #expect(
+            model.namedBuffers.map(\.name) == ["layers.2.running_mean", "layers.2.running_var"])
     }
 
     @Test mutating func appliesLayersInOrder() {

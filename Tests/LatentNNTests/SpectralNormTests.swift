@@ -1,6 +1,7 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
 @testable import LatentNN
 
 /// The largest singular value of a row-major matrix, by a long power iteration in Double.
@@ -10,7 +11,9 @@ private func largestSingularValue(_ matrix: [Float], rows: Int, columns: Int) ->
     var sigma = 0.0
     for _ in 0..<2000 {
         let u = (0..<rows).map { r in (0..<columns).reduce(0) { $0 + w[r * columns + $1] * v[$1] } }
-        let next = (0..<columns).map { c in (0..<rows).reduce(0) { $0 + w[$1 * columns + c] * u[$1] } }
+        let next = (0..<columns).map { c in
+            (0..<rows).reduce(0) { $0 + w[$1 * columns + c] * u[$1] }
+        }
         let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
         v = next.map { $0 / norm }
         sigma = norm.squareRoot()
@@ -24,7 +27,8 @@ struct SpectralNormTests {
     let matrix: [Float] = [2, 0, 1, -1, 1, 3, 0, 0.5, -1, 1, 2, 1]
 
     @Test mutating func namesFollowPyTorchsSpectralNorm() {
-        let layer = SpectralNorm(Linear(inputFeatures: 4, outputFeatures: 3, using: &generator), using: &generator)
+        let layer = SpectralNorm(
+            Linear(inputFeatures: 4, outputFeatures: 3, using: &generator), using: &generator)
         #expect(layer.namedParameters.map(\.name) == ["weight_orig", "bias"])
         #expect(layer.namedParameters.map(\.parameter.shape) == [[3, 4], [3]])
         #expect(layer.namedBuffers.map(\.name) == ["weight_u", "weight_v"])
@@ -43,11 +47,15 @@ struct SpectralNormTests {
         let normalized = layer.normalizedWeight()
         #expect(abs(largestSingularValue(normalized.scalars, rows: 3, columns: 4) - 1) < 1e-4)
         let bias = linear.bias!.value
-        #expect(Close.tensors(layer(input), input.matmul(normalized, transposingOther: true) + bias, tolerance: 1e-4))
+        #expect(
+            Close.tensors(
+                layer(input), input.matmul(normalized, transposingOther: true) + bias,
+                tolerance: 1e-4))
     }
 
     @Test mutating func evaluationReusesTheVectors() {
-        let layer = SpectralNorm(Linear(inputFeatures: 4, outputFeatures: 3, using: &generator), using: &generator)
+        let layer = SpectralNorm(
+            Linear(inputFeatures: 4, outputFeatures: 3, using: &generator), using: &generator)
         _ = layer(Tensor(ones: [1, 4]))
         layer.eval()
         let (u, v) = (layer.u.value.scalars, layer.v.value.scalars)
@@ -66,9 +74,11 @@ struct SpectralNormTests {
         let input = Tensor(randomNormal: [2, 4], using: &generator)
         for _ in 0..<5 { _ = layer(input) }
         layer.eval()
-        let weights = Tensor(randomUniform: [2, 3], lowerBound: 0.5, upperBound: 1.5, using: &generator)
+        let weights = Tensor(
+            randomUniform: [2, 3], lowerBound: 0.5, upperBound: 1.5, using: &generator)
         func objective() -> Float { withoutGradients { (layer(input) * weights).sum().scalar } }
-        let analytic = (layer(input) * weights).sum().gradients(withRespectTo: [linear.weight.value])[0]
+        let analytic = (layer(input) * weights).sum().gradients(withRespectTo: [linear.weight.value]
+        )[0]
         // Central differences on the stored weight, step 1e-2, Float32: agreement within 1e-2.
         for element in 0..<12 {
             linear.weight.updateInPlace { $0[element] += 1e-2 }
@@ -76,7 +86,8 @@ struct SpectralNormTests {
             linear.weight.updateInPlace { $0[element] -= 2e-2 }
             let minus = objective()
             linear.weight.updateInPlace { $0[element] += 1e-2 }
-            #expect(abs((plus - minus) / 2e-2 - analytic.scalars[element]) < 1e-2, "element \(element)")
+            #expect(
+                abs((plus - minus) / 2e-2 - analytic.scalars[element]) < 1e-2, "element \(element)")
         }
     }
 }

@@ -18,5 +18,7 @@ public final class AvgPool2d: Layer {
     }
 
     /// Pools each channel of the input.
-    public func callAsFunction(_ input: Tensor) -> Tensor { input.avgPool2d(size: size, stride: stride) }
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        input.avgPool2d(size: size, stride: stride)
+    }
 }

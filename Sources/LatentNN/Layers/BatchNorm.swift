@@ -56,17 +56,24 @@ public final class BatchNorm: Layer {
         let axes = [0] + Array(2..<input.rank)
         // Per-feature vectors broadcast against the input as [1, C, 1, …].
         let featureShape = [1, featureCount] + Array(repeating: 1, count: input.rank - 2)
-        let mean: Tensor, variance: Tensor
+        let mean: Tensor
+        let variance: Tensor
         if isTraining {
             let count = input.scalarCount / featureCount
-            precondition(count > 1, "BatchNorm: training needs more than one value per feature, got input \(input.shape)")
+            precondition(
+                count > 1,
+                "BatchNorm: training needs more than one value per feature, got input "
+                    + "\(input.shape)"
+            )
             mean = input.mean(alongAxes: axes, keepingDimensions: true)
             variance = input.variance(alongAxes: axes, keepingDimensions: true)
             withoutGradients {
                 let unbiased = variance.detached() * (Float(count) / Float(count - 1))
-                runningMean.value = (1 - momentum) * runningMean.value
+                runningMean.value =
+                    (1 - momentum) * runningMean.value
                     + momentum * mean.detached().reshaped(to: [featureCount])
-                runningVariance.value = (1 - momentum) * runningVariance.value
+                runningVariance.value =
+                    (1 - momentum) * runningVariance.value
                     + momentum * unbiased.reshaped(to: [featureCount])
             }
         } else {
@@ -74,7 +81,8 @@ public final class BatchNorm: Layer {
             variance = runningVariance.value.reshaped(to: featureShape)
         }
         let normalized = (input - mean) * (variance + epsilon).rsqrt()
-        return normalized * weight.value.reshaped(to: featureShape) + bias.value.reshaped(to: featureShape)
+        return normalized * weight.value.reshaped(to: featureShape)
+            + bias.value.reshaped(to: featureShape)
     }
 
     public var ownParameters: [(name: String, parameter: Parameter)] {

@@ -32,12 +32,16 @@ public final class Conv2d: Layer, SpectrallyNormalizable {
     ) {
         precondition(
             stride >= 1 && padding >= 0 && kernelSize >= 1,
-            "Conv2d: needs kernelSize ≥ 1, stride ≥ 1, padding ≥ 0; got \(kernelSize), \(stride), \(padding)")
+            "Conv2d: needs kernelSize ≥ 1, stride ≥ 1, padding ≥ 0; got "
+                + "\(kernelSize), \(stride), \(padding)"
+        )
         let shape = [outputChannels, inputChannels, kernelSize, kernelSize]
         weight = Parameter(Initializers.defaultWeight(shape, using: &generator))
         let fanIn = Initializers.fans(of: shape).fanIn
-        self.bias = bias
-            ? Parameter(Initializers.defaultBias([outputChannels], fanIn: fanIn, using: &generator)) : nil
+        self.bias =
+            bias
+            ? Parameter(Initializers.defaultBias([outputChannels], fanIn: fanIn, using: &generator))
+            : nil
         self.stride = stride
         self.padding = padding
     }

@@ -37,13 +37,16 @@ public final class ConvTranspose2d: Layer {
     ) {
         precondition(
             kernelSize >= 1 && stride >= 1 && padding >= 0 && (0..<stride).contains(outputPadding),
-            "ConvTranspose2d: needs kernelSize ≥ 1, stride ≥ 1, padding ≥ 0, 0 ≤ outputPadding < stride; "
+            "ConvTranspose2d: needs kernelSize ≥ 1, stride ≥ 1, padding ≥ 0, "
+                + "0 ≤ outputPadding < stride; "
                 + "got \(kernelSize), \(stride), \(padding), \(outputPadding)")
         let shape = [inputChannels, outputChannels, kernelSize, kernelSize]
         weight = Parameter(Initializers.defaultWeight(shape, using: &generator))
         let fanIn = Initializers.fans(of: shape).fanIn
-        self.bias = bias
-            ? Parameter(Initializers.defaultBias([outputChannels], fanIn: fanIn, using: &generator)) : nil
+        self.bias =
+            bias
+            ? Parameter(Initializers.defaultBias([outputChannels], fanIn: fanIn, using: &generator))
+            : nil
         self.stride = stride
         self.padding = padding
         self.outputPadding = outputPadding

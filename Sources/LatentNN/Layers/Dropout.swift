@@ -19,13 +19,16 @@ public final class Dropout: Layer {
     ///
     /// - Precondition: `probability` is in `[0, 1]`.
     public init(probability: Float = 0.5, seed: UInt64) {
-        precondition((0...1).contains(probability), "Dropout: probability \(probability) is not in [0, 1]")
+        precondition(
+            (0...1).contains(probability), "Dropout: probability \(probability) is not in [0, 1]")
         self.probability = probability
         generator = SplitMix64(seed: seed)
     }
 
     /// Creates a dropout layer whose generator is seeded from `generator`.
-    public convenience init(probability: Float = 0.5, using generator: inout some RandomNumberGenerator) {
+    public convenience init(
+        probability: Float = 0.5, using generator: inout some RandomNumberGenerator
+    ) {
         self.init(probability: probability, seed: generator.next())
     }
 

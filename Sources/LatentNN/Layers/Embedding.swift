@@ -31,7 +31,8 @@ public final class Embedding: Layer {
     /// - Precondition: every element is a whole number in `0..<count`.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let indices = input.scalars.map { value in
-            precondition(value.rounded() == value, "Embedding: index \(value) is not a whole number")
+            precondition(
+                value.rounded() == value, "Embedding: index \(value) is not a whole number")
             return Int(value)
         }
         return self(indices).reshaped(to: input.shape + [dimension])

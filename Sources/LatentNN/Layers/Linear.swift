@@ -24,8 +24,10 @@ public final class Linear: Layer {
     ) {
         let shape = [outputFeatures, inputFeatures]
         weight = Parameter(Initializers.defaultWeight(shape, using: &generator))
-        self.bias = bias
-            ? Parameter(Initializers.defaultBias([outputFeatures], fanIn: inputFeatures, using: &generator))
+        self.bias =
+            bias
+            ? Parameter(
+                Initializers.defaultBias([outputFeatures], fanIn: inputFeatures, using: &generator))
             : nil
     }
 
@@ -43,11 +45,14 @@ public final class Linear: Layer {
     public func callAsFunction(_ input: Tensor, weight: Tensor) -> Tensor {
         precondition(
             input.rank >= 1 && input.shape[input.rank - 1] == weight.shape[1],
-            "Linear: input \(input.shape) does not end in \(weight.shape[1]) features (weight \(weight.shape))")
+            "Linear: input \(input.shape) does not end in \(weight.shape[1]) features "
+                + "(weight \(weight.shape))"
+        )
         let matrix = input.rank == 2 ? input : input.reshaped(to: [-1, weight.shape[1]])
         var output = matrix.matmul(weight, transposingOther: true)
         if let bias { output = output + bias.value }
-        return input.rank == 2 ? output : output.reshaped(to: input.shape.dropLast() + [weight.shape[0]])
+        return input.rank == 2
+            ? output : output.reshaped(to: input.shape.dropLast() + [weight.shape[0]])
     }
 
     public var ownParameters: [(name: String, parameter: Parameter)] {

@@ -18,5 +18,7 @@ public final class MaxPool2d: Layer {
     }
 
     /// Pools each channel of the input.
-    public func callAsFunction(_ input: Tensor) -> Tensor { input.maxPool2d(size: size, stride: stride) }
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        input.maxPool2d(size: size, stride: stride)
+    }
 }

@@ -21,7 +21,9 @@ public final class Maxout: Layer {
         using generator: inout some RandomNumberGenerator
     ) {
         precondition(pieces >= 1, "Maxout: needs at least one piece, got \(pieces)")
-        linear = Linear(inputFeatures: inputFeatures, outputFeatures: outputFeatures * pieces, using: &generator)
+        linear = Linear(
+            inputFeatures: inputFeatures, outputFeatures: outputFeatures * pieces, using: &generator
+        )
         self.pieces = pieces
     }
 

@@ -17,8 +17,8 @@ extension Linear: SpectrallyNormalizable {}
 /// the weight viewed as `[outputs, rest]`, estimated by power iteration.
 ///
 /// In training mode each forward pass first takes `powerIterations` steps
-/// `v ← normalize(Wᵀu)`, `u ← normalize(W v)` on the stored vectors, without recording them; σ
-/// is then `uᵀ W v` with `u` and `v` held constant, so the gradient flows through `W` only, as
+/// `v ← normalize(Wᵀu)`, `u ← normalize(W v)` on the stored vectors, without recording them;
+/// σ is then `uᵀ W v` with `u` and `v` held constant, so the gradient flows through `W` only, as
 /// in PyTorch. In evaluation mode the stored vectors are reused unchanged. Input and output
 /// shapes are those of the wrapped layer.
 ///
@@ -49,12 +49,17 @@ public final class SpectralNorm<Wrapped: SpectrallyNormalizable>: Layer {
         _ layer: Wrapped, powerIterations: Int = 1, epsilon: Float = 1e-12,
         using generator: inout some RandomNumberGenerator
     ) {
-        precondition(powerIterations >= 1, "SpectralNorm: powerIterations must be at least 1, got \(powerIterations)")
+        precondition(
+            powerIterations >= 1,
+            "SpectralNorm: powerIterations must be at least 1, got \(powerIterations)")
         wrapped = layer
         let shape = layer.weight.shape
-        let rows = shape[0], columns = shape.dropFirst().reduce(1, *)
-        u = Buffer(Self.normalized(Tensor(randomNormal: [rows], using: &generator), epsilon: epsilon))
-        v = Buffer(Self.normalized(Tensor(randomNormal: [columns], using: &generator), epsilon: epsilon))
+        let rows = shape[0]
+        let columns = shape.dropFirst().reduce(1, *)
+        u = Buffer(
+            Self.normalized(Tensor(randomNormal: [rows], using: &generator), epsilon: epsilon))
+        v = Buffer(
+            Self.normalized(Tensor(randomNormal: [columns], using: &generator), epsilon: epsilon))
         self.powerIterations = powerIterations
         self.epsilon = epsilon
     }
@@ -78,11 +83,14 @@ public final class SpectralNorm<Wrapped: SpectrallyNormalizable>: Layer {
     private func refineSingularVectors() {
         withoutGradients {
             let weight = matrix(wrapped.weight.value.detached())
-            var left = u.value, right = v.value
+            var left = u.value
+            var right = v.value
             for _ in 0..<powerIterations {
-                right = Self.normalized(weight.matmul(left.reshaped(to: [-1, 1]), transposingSelf: true)
-                    .reshaped(to: [-1]), epsilon: epsilon)
-                left = Self.normalized(weight.matmul(right.reshaped(to: [-1, 1])).reshaped(to: [-1]), epsilon: epsilon)
+                right = Self.normalized(
+                    weight.matmul(left.reshaped(to: [-1, 1]), transposingSelf: true)
+                        .reshaped(to: [-1]), epsilon: epsilon)
+                left = Self.normalized(
+                    weight.matmul(right.reshaped(to: [-1, 1])).reshaped(to: [-1]), epsilon: epsilon)
             }
             u.value = left
             v.value = right
@@ -93,7 +101,8 @@ public final class SpectralNorm<Wrapped: SpectrallyNormalizable>: Layer {
 
     /// `uᵀ W v` as a rank-0 tensor, differentiable in `W` only.
     private func sigma(of weight: Tensor) -> Tensor {
-        u.value.reshaped(to: [1, -1]).matmul(weight.matmul(v.value.reshaped(to: [-1, 1]))).reshaped(to: [])
+        let product = weight.matmul(v.value.reshaped(to: [-1, 1]))
+        return u.value.reshaped(to: [1, -1]).matmul(product).reshaped(to: [])
     }
 
     private static func normalized(_ vector: Tensor, epsilon: Float) -> Tensor {
