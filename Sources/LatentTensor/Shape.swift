@@ -27,6 +27,17 @@ public enum Shape {
         return normalized
     }
 
+    /// An axis of `shape`, allowing negative axes counted from the end.
+    ///
+    /// - Precondition: the axis exists; the message names the operation, the axis and the shape.
+    public static func normalize(axis: Int, of shape: [Int], operation: String) -> Int {
+        let normalized = axis < 0 ? axis + shape.count : axis
+        precondition(
+            normalized >= 0 && normalized < shape.count,
+            "\(operation): axis \(axis) is out of range for shape \(shape)")
+        return normalized
+    }
+
     /// Row-major strides of a shape.
     public static func strides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)

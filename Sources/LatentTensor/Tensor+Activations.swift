@@ -69,12 +69,25 @@ extension Tensor {
 
     /// The softmax along `axis`: `exp(x) / sum(exp(x))`, computed with the max subtracted.
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
-        (self - logSumExp(alongAxes: [axis], keepingDimensions: true)).exp()
+        // exp(x − max) is exact where exp(x − logSumExp(x)) would carry logSumExp's rounding
+        // (about |x|·ε), and rows of large logits would then sum to 1 only within ~1e-5.
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "softmax")
+        let exponentials = (self - maximumShift(alongAxis: axis)).exp()
+        return exponentials / exponentials.sum(alongAxis: axis, keepingDimensions: true)
     }
 
-    /// The log-softmax along `axis`: `x − logSumExp(x)`.
+    /// The log-softmax along `axis`: `x − logSumExp(x)`, as `(x − max) − log(sum(exp(x − max)))`.
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
-        self - logSumExp(alongAxes: [axis], keepingDimensions: true)
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "logSoftmax")
+        let shifted = self - maximumShift(alongAxis: axis)
+        return shifted - shifted.exp().sum(alongAxis: axis, keepingDimensions: true).log()
+    }
+
+    /// The maximum along `axis` as a constant with that axis kept (softmax is shift-invariant,
+    /// so no gradient is lost); non-finite maxima become 0 so an all-(−inf) slice avoids inf − inf.
+    private func maximumShift(alongAxis axis: Int) -> Tensor {
+        let maximum = detached().max(alongAxis: axis, keepingDimensions: true)
+        return Tensor(shape: maximum.shape, storage: Elementwise.map(maximum) { $0.isFinite ? $0 : 0 })
     }
 
     /// `upstream · f(x)` for a piecewise-constant `f` of the input (an activation's derivative);

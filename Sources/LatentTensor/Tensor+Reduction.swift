@@ -10,7 +10,7 @@ extension Tensor {
     ///   - axes: the axes to reduce; negative values count from the end.
     ///   - keepingDimensions: keep each reduced axis with size 1 (for broadcasting back).
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
-        let normalized = Set(axes.map { Shape.normalize(axis: $0, rank: rank, operation: "sum") })
+        let normalized = Set(axes.map { Shape.normalize(axis: $0, of: shape, operation: "sum") })
         var kept = shape
         var result = detached()
         for axis in normalized.sorted(by: >) {
@@ -39,7 +39,7 @@ extension Tensor {
 
     /// The mean along `axes`.
     public func mean(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
-        let count = Set(axes.map { Shape.normalize(axis: $0, rank: rank, operation: "mean") })
+        let count = Set(axes.map { Shape.normalize(axis: $0, of: shape, operation: "mean") })
             .reduce(1) { $0 * shape[$1] }
         return sum(alongAxes: axes, keepingDimensions: keepingDimensions) * (1 / Float(Swift.max(count, 1)))
     }
@@ -62,13 +62,13 @@ extension Tensor {
 
     /// `log(sum(exp(x)))` along `axes`, computed with the maximum subtracted so it cannot overflow.
     public func logSumExp(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let normalized = Set(axes.map { Shape.normalize(axis: $0, of: shape, operation: "logSumExp") })
         var shift = detached()
-        for axis in axes { shift = shift.max(alongAxis: axis, keepingDimensions: true) }
+        for axis in normalized { shift = shift.max(alongAxis: axis, keepingDimensions: true) }
         // An all-(−inf) slice would give inf − inf; shift those by 0 instead.
         shift = Tensor(shape: shift.shape, storage: Elementwise.map(shift) { $0.isFinite ? $0 : 0 })
         let result = (self - shift).exp().sum(alongAxes: axes, keepingDimensions: true).log() + shift
         guard !keepingDimensions else { return result }
-        let normalized = Set(axes.map { Shape.normalize(axis: $0, rank: rank, operation: "logSumExp") })
         return result.reshaped(to: shape.enumerated().filter { !normalized.contains($0.offset) }.map(\.element))
     }
 
@@ -97,14 +97,14 @@ extension Tensor {
 
     /// The index of the largest element along `axis` (first on ties); no gradient.
     public func argmax(alongAxis axis: Int) -> [Int] {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "argmax")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "argmax")
         let (outer, count, inner) = Reduce.view(shape, axis: axis)
         return Reduce.extremum(storage.base, outer: outer, count: count, inner: inner, largest: true).indices
     }
 
     private func extremum(alongAxis axis: Int, keepingDimensions: Bool, largest: Bool) -> Tensor {
         let name = largest ? "max" : "min"
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: name)
+        let axis = Shape.normalize(axis: axis, of: shape, operation: name)
         let (outer, count, inner) = Reduce.view(shape, axis: axis)
         let (values, indices) = Reduce.extremum(
             storage.base, outer: outer, count: count, inner: inner, largest: largest)

@@ -19,7 +19,7 @@ extension Tensor {
 
     /// Merges the axes from `axis` on into one: `[N, C, H, W]` → `[N, C·H·W]` for `axis` 1.
     public func flattened(fromAxis axis: Int = 1) -> Tensor {
-        let axis = axis == rank ? axis : Shape.normalize(axis: axis, rank: rank, operation: "flattened(fromAxis:)")
+        let axis = axis == rank ? axis : Shape.normalize(axis: axis, of: shape, operation: "flattened(fromAxis:)")
         return reshaped(to: Array(shape[..<axis]) + [shape[axis...].reduce(1, *)])
     }
 
@@ -33,7 +33,7 @@ extension Tensor {
 
     /// Removes the axis `axis`, which must have size 1.
     public func squeezed(at axis: Int) -> Tensor {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "squeezed(at:)")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "squeezed(at:)")
         precondition(shape[axis] == 1, "squeezed(at:): axis \(axis) of shape \(shape) has size \(shape[axis]), not 1")
         var newShape = shape
         newShape.remove(at: axis)
@@ -80,7 +80,7 @@ extension Tensor {
 
     /// The elements whose index along `axis` lies in `range`.
     public func sliced(_ range: Range<Int>, alongAxis axis: Int) -> Tensor {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "sliced(_:alongAxis:)")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "sliced(_:alongAxis:)")
         var lower = [Int](repeating: 0, count: rank), upper = shape
         lower[axis] = range.lowerBound
         upper[axis] = range.upperBound
@@ -130,7 +130,7 @@ extension Tensor {
 
     /// The slices at `indices` along `axis`, in that order (minibatches, embedding lookup).
     public func gathered(indices: [Int], alongAxis axis: Int = 0) -> Tensor {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "gathered(indices:alongAxis:)")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "gathered(indices:alongAxis:)")
         let (outer, count, inner) = Reduce.view(shape, axis: axis)
         for index in indices {
             precondition(index >= 0 && index < count,
@@ -155,7 +155,7 @@ extension Tensor {
     /// The adjoint of ``gathered(indices:alongAxis:)``: slice `i` of this tensor is added into
     /// slice `indices[i]` of a zero tensor whose `axis` has `size` entries.
     public func scatteredAdding(indices: [Int], alongAxis axis: Int, size: Int) -> Tensor {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "scatteredAdding")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "scatteredAdding")
         precondition(shape[axis] == indices.count,
                      "scatteredAdding: \(indices.count) indices for axis \(axis) of shape \(shape)")
         let (outer, _, inner) = Reduce.view(shape, axis: axis)
@@ -218,7 +218,7 @@ extension Tensor {
 
     /// Splits along `axis` into pieces of the given sizes, which must add up to the axis length.
     public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Tensor] {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "split(sizes:alongAxis:)")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "split(sizes:alongAxis:)")
         precondition(sizes.reduce(0, +) == shape[axis] && sizes.allSatisfy { $0 >= 0 },
                      "split(sizes:alongAxis:): sizes \(sizes) do not add up to \(shape[axis]) along axis \(axis) of \(shape)")
         var start = 0
@@ -230,7 +230,7 @@ extension Tensor {
 
     /// Splits along `axis` into `count` pieces of equal size (the last one smaller if needed).
     public func chunked(into count: Int, alongAxis axis: Int = 0) -> [Tensor] {
-        let axis = Shape.normalize(axis: axis, rank: rank, operation: "chunked(into:alongAxis:)")
+        let axis = Shape.normalize(axis: axis, of: shape, operation: "chunked(into:alongAxis:)")
         precondition(count > 0, "chunked(into:alongAxis:): count must be positive")
         let size = (shape[axis] + count - 1) / count
         var sizes: [Int] = []

@@ -92,13 +92,14 @@ public struct Tensor: @unchecked Sendable {
         }
     }
 
-    /// `count` evenly spaced values from `start` to `end`, both included.
+    /// `count` evenly spaced values from `start` to `end`, both included (just `start` when
+    /// `count` is 1, as in NumPy).
     public init(linearSpaceFrom start: Float, to end: Float, count: Int) {
         precondition(count >= 1, "Tensor(linearSpaceFrom:to:count:): count must be positive")
         let step = count > 1 ? (end - start) / Float(count - 1) : 0
         self.init(shape: [count]) { buffer in
             for index in 0..<count { buffer[index] = start + Float(index) * step }
-            buffer[count - 1] = end
+            if count > 1 { buffer[count - 1] = end }
         }
     }
 

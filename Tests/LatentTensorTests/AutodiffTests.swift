@@ -1,6 +1,12 @@
-import Testing
 import LatentTensor
 import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite("Autodiff")
 struct AutodiffTests {
@@ -15,7 +21,9 @@ struct AutodiffTests {
     @Test mutating func broadcastingBinaryOpsHaveCorrectGradients() {
         let a = Tensor(randomNormal: [3, 4], using: &generator)
         let b = Tensor(randomUniform: [4], lowerBound: 0.5, upperBound: 2, using: &generator)
-        let error = GradientCheck.maximumError(at: [a, b]) { ($0[0] * $0[1] + $0[0] / $0[1] - $0[1]) }
+        let error = GradientCheck.maximumError(at: [a, b]) {
+            ($0[0] * $0[1] + $0[0] / $0[1] - $0[1])
+        }
         #expect(error < 1e-2)
     }
 
@@ -41,5 +49,95 @@ struct AutodiffTests {
             return (gradient.squared().sum(alongAxis: 1).sqrt() - 1).squared().mean()
         }
         #expect(error < 1e-2)
+    }
+
+    // MARK: - Semantics
+
+    @Test func diamondGraphSumsBothPaths() {
+        // z = exp(y) + y² with y = 2x: dz/dx = 2 (exp(2x) + 4x).
+        let x = Tensor([0.5, -1]).requiringGradient()
+        let y = x * 2
+        let gradient = (y.exp() + y.squared()).sum().gradients(withRespectTo: [x])[0]
+        let expected = x.scalars.map { 2 * (Float(exp(Double(2 * $0))) + 4 * $0) }
+        #expect(Close.tensor(gradient, shape: [2], expected))
+    }
+
+    @Test func tensorUsedInSeveralOperandsAccumulates() {
+        let x = Tensor([2, 3]).requiringGradient()
+        // d/dx (x·x + 3x − x/x) = 2x + 3.
+        let gradient = (x * x + 3 * x - x / x).sum().gradients(withRespectTo: [x])[0]
+        #expect(Close.tensor(gradient, shape: [2], [7, 9]))
+    }
+
+    @Test func unusedTargetGetsZeros() {
+        let x = Tensor([1, 2]).requiringGradient()
+        let unused = Tensor(shape: [2, 2], repeating: 1).requiringGradient()
+        let gradients = (x * 3).sum().gradients(withRespectTo: [x, unused])
+        #expect(gradients[0].scalars == [3, 3])
+        #expect(gradients[1].shape == [2, 2] && gradients[1].scalars == [0, 0, 0, 0])
+        let constant = Tensor([1, 2]).sum()
+        #expect(constant.gradients(withRespectTo: [x])[0].scalars == [0, 0])
+    }
+
+    @Test func detachedStopsGradients() {
+        let x = Tensor([1, 2]).requiringGradient()
+        let gradient = (x * x.detached()).sum().gradients(withRespectTo: [x])[0]
+        #expect(gradient.scalars == [1, 2])
+        #expect(!x.detached().requiresGradient)
+    }
+
+    @Test func withoutGradientsRecordsNothing() {
+        let x = Tensor([1, 2]).requiringGradient()
+        let y = withoutGradients { (x * x).exp().sum() }
+        #expect(!y.requiresGradient)
+        #expect(GradientRecording.isEnabled && withoutGradients { !GradientRecording.isEnabled })
+        let recorded = withoutGradients { withGradientRecording(true) { x * x } }
+        #expect(recorded.requiresGradient)
+    }
+
+    @Test func gradientWithRespectToAnIntermediate() {
+        let x = Tensor([1, 2]).requiringGradient()
+        let hidden = x * 3
+        let loss = (hidden * hidden).sum()
+        let gradients = loss.gradients(withRespectTo: [hidden, x])
+        #expect(gradients[0].scalars == [6, 12])  // 2 · hidden
+        #expect(gradients[1].scalars == [18, 36])  // 18 x
+        #expect(loss.gradients(withRespectTo: [loss])[0].scalar == 1)
+    }
+
+    @Test func seedWeightsTheVectorJacobianProduct() {
+        let x = Tensor([1, 2, 3]).requiringGradient()
+        let gradient = x.squared().gradients(withRespectTo: [x], seed: Tensor([1, 0, -1]))[0]
+        #expect(gradient.scalars == [2, 0, -6])
+    }
+
+    @Test func gradientsWithoutCreatesGraphAreConstants() {
+        let x = Tensor([1, 2]).requiringGradient()
+        #expect(!x.squared().sum().gradients(withRespectTo: [x])[0].requiresGradient)
+        #expect(
+            x.squared().sum().gradients(withRespectTo: [x], createsGraph: true)[0].requiresGradient)
+    }
+
+    // MARK: - Second derivatives in closed form
+
+    /// d²/dx² of `function`, summed over elements, through two backward passes.
+    private func secondDerivative(_ function: (Tensor) -> Tensor, at values: [Float]) -> Tensor {
+        let x = Tensor(values).requiringGradient()
+        let first = function(x).sum().gradients(withRespectTo: [x], createsGraph: true)[0]
+        return first.sum().gradients(withRespectTo: [x])[0]
+    }
+
+    @Test func secondDerivativesOfSigmoidTanhExp() {
+        let values: [Float] = [-2, -0.3, 0, 0.7, 3]
+        let s = values.map { 1 / (1 + Float(exp(Double(-$0)))) }
+        let sigmoid = zip(s, values).map { y, _ in y * (1 - y) * (1 - 2 * y) }
+        #expect(Close.tensor(secondDerivative({ $0.sigmoid() }, at: values), shape: [5], sigmoid))
+        let t = values.map { Float(tanh(Double($0))) }
+        #expect(
+            Close.tensor(
+                secondDerivative({ $0.tanh() }, at: values), shape: [5],
+                t.map { -2 * $0 * (1 - $0 * $0) }))
+        let e = values.map { Float(exp(Double($0))) }
+        #expect(Close.tensor(secondDerivative({ $0.exp() }, at: values), shape: [5], e))
     }
 }

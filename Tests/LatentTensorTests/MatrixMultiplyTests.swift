@@ -1,0 +1,121 @@
+import LatentTensor
+import TestSupport
+import Testing
+
+private let transposes: [(Bool, Bool)] = [
+    (false, false), (true, false), (false, true), (true, true),
+]
+
+/// `op(a) · op(b)` for one `[rows, columns]` matrix pair, as a naive triple loop in Double.
+private func naiveProduct(
+    _ a: [Float], _ aShape: (Int, Int), _ b: [Float], _ bShape: (Int, Int),
+    transposingA: Bool, transposingB: Bool
+) -> [Float] {
+    func element(_ x: [Float], _ shape: (Int, Int), _ transposed: Bool, _ row: Int, _ column: Int)
+        -> Double
+    {
+        Double(transposed ? x[column * shape.1 + row] : x[row * shape.1 + column])
+    }
+    let m = transposingA ? aShape.1 : aShape.0
+    let k = transposingA ? aShape.0 : aShape.1
+    let n = transposingB ? bShape.0 : bShape.1
+    var result: [Float] = []
+    for row in 0..<m {
+        for column in 0..<n {
+            var sum = 0.0
+            for inner in 0..<k {
+                sum +=
+                    element(a, aShape, transposingA, row, inner)
+                    * element(b, bShape, transposingB, inner, column)
+            }
+            result.append(Float(sum))
+        }
+    }
+    return result
+}
+
+@Suite("MatrixMultiply")
+struct MatrixMultiplyTests {
+    var generator = SplitMix64(seed: 71)
+
+    // MARK: - Forward values
+
+    @Test(arguments: transposes)
+    mutating func matrixProductMatchesNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
+        let (m, k, n) = (5, 7, 3)
+        let aShape = transposingSelf ? (k, m) : (m, k)
+        let bShape = transposingOther ? (n, k) : (k, n)
+        let a = Tensor(randomNormal: [aShape.0, aShape.1], using: &generator)
+        let b = Tensor(randomNormal: [bShape.0, bShape.1], using: &generator)
+        let product = a.matmul(
+            b, transposingSelf: transposingSelf, transposingOther: transposingOther)
+        let expected = naiveProduct(
+            a.scalars, aShape, b.scalars, bShape, transposingA: transposingSelf,
+            transposingB: transposingOther)
+        #expect(Close.tensor(product, shape: [m, n], expected, tolerance: 1e-5))
+    }
+
+    @Test(arguments: transposes)
+    mutating func batchedProductMatchesNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
+        let (batch, m, k, n) = (3, 2, 4, 5)
+        let aShape = transposingSelf ? (k, m) : (m, k)
+        let bShape = transposingOther ? (n, k) : (k, n)
+        let a = Tensor(randomNormal: [batch, aShape.0, aShape.1], using: &generator)
+        let b = Tensor(randomNormal: [batch, bShape.0, bShape.1], using: &generator)
+        let product = a.matmul(
+            b, transposingSelf: transposingSelf, transposingOther: transposingOther)
+        let aScalars = a.scalars
+        let bScalars = b.scalars
+        var expected: [Float] = []
+        for index in 0..<batch {
+            let aMatrix = Array(aScalars[(index * m * k)..<((index + 1) * m * k)])
+            let bMatrix = Array(bScalars[(index * k * n)..<((index + 1) * k * n)])
+            expected += naiveProduct(
+                aMatrix, aShape, bMatrix, bShape, transposingA: transposingSelf,
+                transposingB: transposingOther)
+        }
+        #expect(Close.tensor(product, shape: [batch, m, n], expected, tolerance: 1e-5))
+    }
+
+    @Test func handComputedProductsAndEdgeShapes() {
+        let a = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
+        #expect(a.matmul(b).scalars == [58, 64, 139, 154])
+        #expect(a.matmul(a, transposingOther: true).scalars == [14, 32, 32, 77])
+        #expect(Tensor(identity: 3).matmul(b).scalars == b.scalars)
+        let empty = Tensor(zeros: [2, 0]).matmul(Tensor(zeros: [0, 3]))
+        #expect(empty.shape == [2, 3] && empty.scalars == [Float](repeating: 0, count: 6))
+        let outer = Tensor([1, 2]).outerProduct(Tensor([3, 4, 5]))
+        #expect(outer.shape == [2, 3] && outer.scalars == [3, 4, 5, 6, 8, 10])
+    }
+
+    // MARK: - Gradients (tolerance 1e-2: Float32 central differences with step 1e-2)
+
+    @Test(arguments: transposes)
+    mutating func matrixProductGradient(transposingSelf: Bool, transposingOther: Bool) {
+        let a = Tensor(randomNormal: transposingSelf ? [4, 3] : [3, 4], using: &generator)
+        let b = Tensor(randomNormal: transposingOther ? [2, 4] : [4, 2], using: &generator)
+        let error = GradientCheck.maximumError(at: [a, b]) {
+            $0[0].matmul(
+                $0[1], transposingSelf: transposingSelf, transposingOther: transposingOther)
+        }
+        #expect(error < 1e-2)
+    }
+
+    @Test(arguments: transposes)
+    mutating func batchedProductGradient(transposingSelf: Bool, transposingOther: Bool) {
+        let a = Tensor(randomNormal: transposingSelf ? [2, 4, 3] : [2, 3, 4], using: &generator)
+        let b = Tensor(randomNormal: transposingOther ? [2, 2, 4] : [2, 4, 2], using: &generator)
+        let error = GradientCheck.maximumError(at: [a, b]) {
+            $0[0].matmul(
+                $0[1], transposingSelf: transposingSelf, transposingOther: transposingOther)
+        }
+        #expect(error < 1e-2)
+    }
+
+    @Test mutating func outerProductGradient() {
+        let a = Tensor(randomNormal: [3], using: &generator)
+        let b = Tensor(randomNormal: [4], using: &generator)
+        #expect(GradientCheck.maximumError(at: [a, b]) { $0[0].outerProduct($0[1]) } < 1e-2)
+    }
+}
