@@ -106,6 +106,56 @@ struct ArithmeticTests {
         #expect(rank3.scalars == [1, 2, 11, 12, 21, 22, 3, 4, 13, 14, 23, 24])
     }
 
+    /// `a + b` and `a * b` against index arithmetic, for random broadcast-compatible shapes.
+    @Test mutating func broadcastingMatchesIndexArithmetic() {
+        for _ in 0..<40 {
+            let rank = Int.random(in: 0...4, using: &generator)
+            let output = TestInputs.shape(rank: rank, using: &generator)
+            // Each operand drops some leading axes and sets some others to 1.
+            func operandShape() -> [Int] {
+                let dropped = Int.random(in: 0...rank, using: &generator)
+                return output.dropFirst(dropped).map { Bool.random(using: &generator) ? 1 : $0 }
+            }
+            let lhsShape = operandShape()
+            let rhsShape = operandShape()
+            let a = Tensor(randomNormal: lhsShape, using: &generator)
+            let b = Tensor(randomNormal: rhsShape, using: &generator)
+            let resultShape = Shape.broadcast(lhsShape, rhsShape)
+            let (aScalars, bScalars) = (a.scalars, b.scalars)
+            func element(_ scalars: [Float], _ shape: [Int], at coordinate: [Int]) -> Float {
+                let local = Array(coordinate.suffix(shape.count))
+                return scalars[Index.offset(zip(local, shape).map { $1 == 1 ? 0 : $0 }, in: shape)]
+            }
+            let coordinates = (0..<resultShape.elementCount).map {
+                Index.coordinate($0, in: resultShape)
+            }
+            let sum = coordinates.map {
+                element(aScalars, lhsShape, at: $0) + element(bScalars, rhsShape, at: $0)
+            }
+            let product = coordinates.map {
+                element(aScalars, lhsShape, at: $0) * element(bScalars, rhsShape, at: $0)
+            }
+            #expect(
+                (a + b).shape == resultShape && (a + b).scalars == sum, "\(lhsShape) + \(rhsShape)")
+            #expect((a * b).scalars == product, "\(lhsShape) * \(rhsShape)")
+        }
+    }
+
+    /// Tensors above the parallel threshold (2¹⁷ scalars) split their loops across threads.
+    @Test mutating func largeBroadcastsMatchSmallOnes() {
+        let a = Tensor(randomNormal: [300, 500], using: &generator)
+        let row = Tensor(randomNormal: [500], using: &generator)
+        let column = Tensor(randomNormal: [300, 1], using: &generator)
+        let result = (a + row) * column - 2
+        let (x, y, z) = (a.scalars, row.scalars, column.scalars)
+        let expected = (0..<150_000).map { index -> Float in
+            (x[index] + y[index % 500]) * z[index / 500] - 2
+        }
+        #expect(result.scalars == expected)
+        #expect((a * a).scalars == x.map { $0 * $0 })
+        #expect(a.sigmoid().shape == [300, 500])
+    }
+
     @Test func powerMaximumMinimumAndWhereValues() {
         let x = Tensor([1, 2, 3])
         #expect(x.pow(2).scalars == [1, 4, 9])

@@ -77,6 +77,35 @@ struct ReductionTests {
         #expect(cube.sum(alongAxis: 1).scalars == [4, 6, 12, 14])
     }
 
+    /// Sums above the parallel threshold against Double references, along each axis.
+    @Test mutating func largeSumsMatchDoubleReferences() {
+        let shape = [6, 250, 100]
+        let x = Tensor(randomUniform: shape, lowerBound: -1, upperBound: 1, using: &generator)
+        let values = x.scalars.map(Double.init)
+        var expected = [
+            [Double](repeating: 0, count: 250 * 100), [Double](repeating: 0, count: 6 * 100),
+            [Double](repeating: 0, count: 6 * 250),
+        ]
+        for i in 0..<6 {
+            for j in 0..<250 {
+                for k in 0..<100 {
+                    let value = values[(i * 250 + j) * 100 + k]
+                    expected[0][j * 100 + k] += value
+                    expected[1][i * 100 + k] += value
+                    expected[2][i * 250 + j] += value
+                }
+            }
+        }
+        for axis in 0..<3 {
+            var reduced = shape
+            reduced[axis] = 1
+            let sum = x.sum(alongAxis: axis, keepingDimensions: true)
+            #expect(
+                Close.tensor(sum, shape: reduced, expected[axis].map(Float.init), tolerance: 1e-4))
+        }
+        #expect(Swift.abs(Double(x.sum().scalar) - values.reduce(0, +)) < 1e-2)
+    }
+
     @Test func varianceIsBiased() {
         #expect(Close.tensor(Tensor([1, 2, 3, 4]).variance(alongAxis: 0), shape: [], [1.25]))
         let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 2, 4, 9])
