@@ -99,3 +99,29 @@ public enum Initializers {
         uniform(shape, bound: fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0, using: &generator)
     }
 }
+
+// MARK: - Whole models
+
+extension Initializers {
+    /// Re-initialises a model as DCGAN's `weights_init` does (Radford et al. 2016): every
+    /// `Conv2d` and `ConvTranspose2d` weight from `N(0, 0.02²)`, every `BatchNorm` weight from
+    /// `N(1, 0.02²)` with its bias set to 0. Other parameters (convolution biases, `Linear`
+    /// layers) keep their values, as in the PyTorch example.
+    ///
+    /// Modules are visited depth-first in the order of their children, so the same generator
+    /// state gives the same weights.
+    public static func applyDCGAN(
+        to module: any Module, using generator: inout some RandomNumberGenerator
+    ) {
+        switch module {
+        case let conv as Conv2d: conv.weight.value = normal(conv.weight.shape, using: &generator)
+        case let conv as ConvTranspose2d:
+            conv.weight.value = normal(conv.weight.shape, using: &generator)
+        case let norm as BatchNorm:
+            norm.weight.value = normal(norm.weight.shape, mean: 1, using: &generator)
+            norm.bias.value = Tensor(zeros: norm.bias.shape)
+        default: break
+        }
+        for child in module.children { applyDCGAN(to: child.module, using: &generator) }
+    }
+}

@@ -65,4 +65,25 @@ struct InitializersTests {
             Initializers.xavierNormal([3, 4], using: &first).scalars
                 == Initializers.xavierNormal([3, 4], using: &second).scalars)
     }
+
+    @Test mutating func dcganInitialisationReachesConvolutionsAndBatchNorms() {
+        let generatorNetwork = Sequential(
+            ConvTranspose2d(
+                inputChannels: 64, outputChannels: 32, kernelSize: 4, using: &generator),
+            BatchNorm(featureCount: 32), ReLU(),
+            Conv2d(inputChannels: 32, outputChannels: 64, kernelSize: 4, using: &generator),
+            Linear(inputFeatures: 3, outputFeatures: 2, using: &generator))
+        let linearWeight = (generatorNetwork.layers[4] as! Linear).weight.value.scalars
+        Initializers.applyDCGAN(to: generatorNetwork, using: &generator)
+        let values = Dictionary(
+            uniqueKeysWithValues: generatorNetwork.namedParameters.map {
+                ($0.name, $0.parameter.value)
+            })
+        #expect(abs(standardDeviation(values["0.weight"]!) / 0.02 - 1) < 0.05)
+        #expect(abs(standardDeviation(values["3.weight"]!) / 0.02 - 1) < 0.05)
+        let scale = values["1.weight"]!.scalars
+        #expect(scale.allSatisfy { abs($0 - 1) < 0.1 } && Set(scale).count > 1)
+        #expect(values["1.bias"]!.scalars.allSatisfy { $0 == 0 })
+        #expect(values["4.weight"]!.scalars == linearWeight)
+    }
 }
