@@ -5,6 +5,10 @@ import Testing
 /// Convolution settings the checks sweep: stride 1 and 2, padding 0 and 1.
 private let strideAndPadding = [(1, 0), (1, 1), (2, 0), (2, 1)]
 
+/// Both implementations are checked: oneDNN's primitives and im2col + GEMM (the default picks
+/// between them by channel count).
+private let implementations: [ConvolutionImplementation] = [.primitives, .im2col]
+
 @Suite("Convolution")
 struct ConvolutionTests {
     var generator = SplitMix64(seed: 23)
@@ -31,46 +35,69 @@ struct ConvolutionTests {
         #expect(result.scalars == [1, 2, 10, 20, 3, 4, 30, 40])
     }
 
-    @Test(arguments: strideAndPadding)
-    mutating func conv2dMatchesDirectLoop(stride: Int, padding: Int) {
-        // 7×6 input: stride 2 leaves a remainder along one axis only.
-        let input = Tensor(randomNormal: [2, 3, 7, 6], using: &generator)
-        let filter = Tensor(randomNormal: [4, 3, 3, 2], using: &generator)
-        let bias = Tensor(randomNormal: [4], using: &generator)
-        let result = input.conv2d(filter: filter, bias: bias, stride: stride, padding: padding)
-        let expected = Reference.convolution(input, filter, bias: bias, stride: stride, padding: padding)
-        #expect(result.shape == expected.shape)
-        #expect(Close.tensors(result, expected, tolerance: 1e-5))
+    @Test(arguments: implementations, strideAndPadding)
+    mutating func conv2dMatchesDirectLoop(
+        implementation: ConvolutionImplementation, settings: (stride: Int, padding: Int)
+    ) {
+        let (stride, padding) = settings
+        ConvolutionImplementation.with(implementation) {
+            // 7×6 input: stride 2 leaves a remainder along one axis only.
+            let input = Tensor(randomNormal: [2, 3, 7, 6], using: &generator)
+            let filter = Tensor(randomNormal: [4, 3, 3, 2], using: &generator)
+            let bias = Tensor(randomNormal: [4], using: &generator)
+            let result = input.conv2d(filter: filter, bias: bias, stride: stride, padding: padding)
+            let expected = Reference.convolution(input, filter, bias: bias, stride: stride, padding: padding)
+            #expect(result.shape == expected.shape)
+            #expect(Close.tensors(result, expected, tolerance: 1e-5))
+        }
     }
 
-    @Test(arguments: strideAndPadding)
-    mutating func convTranspose2dMatchesDirectLoop(stride: Int, padding: Int) {
-        let input = Tensor(randomNormal: [2, 4, 3, 4], using: &generator)
-        let filter = Tensor(randomNormal: [4, 3, 3, 3], using: &generator)
-        let bias = Tensor(randomNormal: [3], using: &generator)
-        let outputPadding = stride - 1
-        let result = input.convTranspose2d(
-            filter: filter, bias: bias, stride: stride, padding: padding,
-            outputPadding: outputPadding)
-        let expected = Reference.transposedConvolution(
-            input, filter, bias: bias, stride: stride, padding: padding,
-            outputPadding: outputPadding)
-        #expect(result.shape == expected.shape)
-        #expect(Close.tensors(result, expected, tolerance: 1e-5))
+    @Test(arguments: implementations, strideAndPadding)
+    mutating func convTranspose2dMatchesDirectLoop(
+        implementation: ConvolutionImplementation, settings: (stride: Int, padding: Int)
+    ) {
+        let (stride, padding) = settings
+        ConvolutionImplementation.with(implementation) {
+            let input = Tensor(randomNormal: [2, 4, 3, 4], using: &generator)
+            let filter = Tensor(randomNormal: [4, 3, 3, 3], using: &generator)
+            let bias = Tensor(randomNormal: [3], using: &generator)
+            let outputPadding = stride - 1
+            let result = input.convTranspose2d(
+                filter: filter, bias: bias, stride: stride, padding: padding,
+                outputPadding: outputPadding)
+            let expected = Reference.transposedConvolution(
+                input, filter, bias: bias, stride: stride, padding: padding,
+                outputPadding: outputPadding)
+            #expect(result.shape == expected.shape)
+            #expect(Close.tensors(result, expected, tolerance: 1e-5))
+        }
     }
 
-    @Test(arguments: strideAndPadding)
-    mutating func filterGradientMatchesDirectLoop(stride: Int, padding: Int) {
-        let input = Tensor(randomNormal: [3, 2, 6, 5], using: &generator)
-        let outputHeight = (6 + 2 * padding - 3) / stride + 1
-        let outputWidth = (5 + 2 * padding - 2) / stride + 1
-        let upstream = Tensor(randomNormal: [3, 4, outputHeight, outputWidth], using: &generator)
-        let result = Tensor.conv2dFilterGradient(
-            input: input, upstream: upstream, kernelHeight: 3, kernelWidth: 2, stride: stride,
-            padding: padding)
-        let expected = Reference.filterGradient(
-            input, upstream, kernelHeight: 3, kernelWidth: 2, stride: stride, padding: padding)
-        #expect(Close.tensors(result, expected, tolerance: 1e-5))
+    @Test(arguments: implementations, strideAndPadding)
+    mutating func filterGradientMatchesDirectLoop(
+        implementation: ConvolutionImplementation, settings: (stride: Int, padding: Int)
+    ) {
+        let (stride, padding) = settings
+        ConvolutionImplementation.with(implementation) {
+            let input = Tensor(randomNormal: [3, 2, 6, 5], using: &generator)
+            let outputHeight = (6 + 2 * padding - 3) / stride + 1
+            let outputWidth = (5 + 2 * padding - 2) / stride + 1
+            let upstream = Tensor(randomNormal: [3, 4, outputHeight, outputWidth], using: &generator)
+            let result = Tensor.conv2dFilterGradient(
+                input: input, upstream: upstream, kernelHeight: 3, kernelWidth: 2, stride: stride,
+                padding: padding)
+            let expected = Reference.filterGradient(
+                input, upstream, kernelHeight: 3, kernelWidth: 2, stride: stride, padding: padding)
+            #expect(Close.tensors(result, expected, tolerance: 1e-5))
+        }
+    }
+
+    @Test func primitivesExistForTheDCGANShapes() {
+        for (input, filter) in [([64, 1, 28, 28], [64, 1, 4, 4]), ([64, 64, 14, 14], [128, 64, 4, 4])] {
+            let names = ConvolutionImplementation.primitiveNames(
+                input: input, filter: filter, stride: 2, padding: 1)
+            #expect(names.forward != nil && names.backwardData != nil && names.backwardFilter != nil)
+        }
     }
 
     @Test mutating func dcganShapes() {
@@ -86,47 +113,63 @@ struct ConvolutionTests {
 
     // MARK: - Gradients
 
-    @Test(arguments: strideAndPadding)
-    mutating func conv2dGradients(stride: Int, padding: Int) {
-        let input = Tensor(randomNormal: [2, 2, 5, 6], using: &generator)
-        let filter = Tensor(randomNormal: [3, 2, 3, 2], using: &generator)
-        let bias = Tensor(randomNormal: [3], using: &generator)
-        let error = GradientCheck.maximumError(at: [input, filter, bias]) {
-            $0[0].conv2d(filter: $0[1], bias: $0[2], stride: stride, padding: padding)
+    @Test(arguments: implementations, strideAndPadding)
+    mutating func conv2dGradients(
+        implementation: ConvolutionImplementation, settings: (stride: Int, padding: Int)
+    ) {
+        let (stride, padding) = settings
+        ConvolutionImplementation.with(implementation) {
+            let input = Tensor(randomNormal: [2, 2, 5, 6], using: &generator)
+            let filter = Tensor(randomNormal: [3, 2, 3, 2], using: &generator)
+            let bias = Tensor(randomNormal: [3], using: &generator)
+            let error = GradientCheck.maximumError(at: [input, filter, bias]) {
+                $0[0].conv2d(filter: $0[1], bias: $0[2], stride: stride, padding: padding)
+            }
+            #expect(error < 1e-2)
         }
-        #expect(error < 1e-2)
     }
 
-    @Test(arguments: strideAndPadding)
-    mutating func convTranspose2dGradients(stride: Int, padding: Int) {
-        let input = Tensor(randomNormal: [2, 3, 3, 2], using: &generator)
-        let filter = Tensor(randomNormal: [3, 2, 3, 3], using: &generator)
-        let bias = Tensor(randomNormal: [2], using: &generator)
-        let error = GradientCheck.maximumError(at: [input, filter, bias]) {
-            $0[0].convTranspose2d(
-                filter: $0[1], bias: $0[2], stride: stride, padding: padding,
-                outputPadding: stride - 1)
+    @Test(arguments: implementations, strideAndPadding)
+    mutating func convTranspose2dGradients(
+        implementation: ConvolutionImplementation, settings: (stride: Int, padding: Int)
+    ) {
+        let (stride, padding) = settings
+        ConvolutionImplementation.with(implementation) {
+            let input = Tensor(randomNormal: [2, 3, 3, 2], using: &generator)
+            let filter = Tensor(randomNormal: [3, 2, 3, 3], using: &generator)
+            let bias = Tensor(randomNormal: [2], using: &generator)
+            let error = GradientCheck.maximumError(at: [input, filter, bias]) {
+                $0[0].convTranspose2d(
+                    filter: $0[1], bias: $0[2], stride: stride, padding: padding,
+                    outputPadding: stride - 1)
+            }
+            #expect(error < 1e-2)
         }
-        #expect(error < 1e-2)
     }
 
-    @Test(arguments: strideAndPadding)
-    mutating func filterGradientGradients(stride: Int, padding: Int) {
-        let input = Tensor(randomNormal: [2, 2, 5, 4], using: &generator)
-        let outputHeight = (5 + 2 * padding - 3) / stride + 1
-        let outputWidth = (4 + 2 * padding - 3) / stride + 1
-        let upstream = Tensor(randomNormal: [2, 3, outputHeight, outputWidth], using: &generator)
-        let error = GradientCheck.maximumError(at: [input, upstream]) {
-            Tensor.conv2dFilterGradient(
-                input: $0[0], upstream: $0[1], kernelHeight: 3, kernelWidth: 3, stride: stride,
-                padding: padding)
+    @Test(arguments: implementations, strideAndPadding)
+    mutating func filterGradientGradients(
+        implementation: ConvolutionImplementation, settings: (stride: Int, padding: Int)
+    ) {
+        let (stride, padding) = settings
+        ConvolutionImplementation.with(implementation) {
+            let input = Tensor(randomNormal: [2, 2, 5, 4], using: &generator)
+            let outputHeight = (5 + 2 * padding - 3) / stride + 1
+            let outputWidth = (4 + 2 * padding - 3) / stride + 1
+            let upstream = Tensor(randomNormal: [2, 2, outputHeight, outputWidth], using: &generator)
+            let error = GradientCheck.maximumError(at: [input, upstream]) {
+                Tensor.conv2dFilterGradient(
+                    input: $0[0], upstream: $0[1], kernelHeight: 3, kernelWidth: 3, stride: stride,
+                    padding: padding)
+            }
+            #expect(error < 1e-2)
         }
-        #expect(error < 1e-2)
     }
 
     /// The WGAN-GP path with a convolutional critic: the weights' gradient of
     /// `mean((‖∂f/∂x‖₂ − 1)²)` against finite differences; tolerance 1e-2.
-    @Test func secondOrderPenaltyOfSmallConvNet() throws {
+    @Test(arguments: implementations)
+    func secondOrderPenaltyOfSmallConvNet(implementation: ConvolutionImplementation) throws {
         // Seed 22 keeps every pre-activation at least 0.1 from leakyReLU's kink, further than a
         // finite-difference step of 1e-2 can move it (|x| < 3).
         var generator = SplitMix64(seed: 22)
@@ -136,31 +179,38 @@ struct ConvolutionTests {
         let w2 = Tensor(randomNormal: [1, 3, 3, 3], standardDeviation: 0.5, using: &generator)
         let preActivations = x.conv2d(filter: w1, bias: b1, stride: 2, padding: 1)
         try #require(preActivations.abs().min().scalar > 0.1)
-        let error = GradientCheck.maximumSecondOrderError(parameters: [w1, b1, w2]) { weights in
-            let input = x.requiringGradient()
-            let hidden = input.conv2d(filter: weights[0], bias: weights[1], stride: 2, padding: 1)
-                .leakyReLU(negativeSlope: 0.2)
-            let output = hidden.conv2d(filter: weights[2]).sum()
-            let gradient = output.gradients(withRespectTo: [input], createsGraph: true)[0]
-            return (gradient.flattened(fromAxis: 1).squared().sum(alongAxis: 1).sqrt() - 1)
-                .squared().mean()
+        let error = ConvolutionImplementation.with(implementation) {
+            GradientCheck.maximumSecondOrderError(parameters: [w1, b1, w2]) { weights in
+                let input = x.requiringGradient()
+                let hidden = input.conv2d(filter: weights[0], bias: weights[1], stride: 2, padding: 1)
+                    .leakyReLU(negativeSlope: 0.2)
+                let output = hidden.conv2d(filter: weights[2]).sum()
+                let gradient = output.gradients(withRespectTo: [input], createsGraph: true)[0]
+                return (gradient.flattened(fromAxis: 1).squared().sum(alongAxis: 1).sqrt() - 1)
+                    .squared().mean()
+            }
         }
         #expect(error < 1e-2)
     }
 
     /// Second order through a generator-like transposed convolution and both poolings, with
     /// respect to the weights and the input; tolerance 1e-2.
-    @Test mutating func secondOrderThroughTransposedConvolutionAndPooling() {
+    @Test(arguments: implementations)
+    mutating func secondOrderThroughTransposedConvolutionAndPooling(
+        implementation: ConvolutionImplementation
+    ) {
         let z = Tensor(randomNormal: [2, 2, 2, 2], using: &generator)
-        let w1 = Tensor(randomNormal: [2, 3, 4, 4], standardDeviation: 0.5, using: &generator)
-        let w2 = Tensor(randomNormal: [2, 3, 3, 3], standardDeviation: 0.5, using: &generator)
-        let error = GradientCheck.maximumSecondOrderError(parameters: [w1, w2]) { weights in
-            let input = z.requiringGradient()
-            let image = input.convTranspose2d(filter: weights[0], stride: 2, padding: 1).tanh()
-            let features = image.conv2d(filter: weights[1], padding: 1).tanh()
-            let output = (features.maxPool2d() + features.avgPool2d()).squared().sum()
-            let gradient = output.gradients(withRespectTo: [input], createsGraph: true)[0]
-            return gradient.squared().sum()
+        let w1 = Tensor(randomNormal: [2, 2, 4, 4], standardDeviation: 0.5, using: &generator)
+        let w2 = Tensor(randomNormal: [1, 2, 3, 3], standardDeviation: 0.5, using: &generator)
+        let error = ConvolutionImplementation.with(implementation) {
+            GradientCheck.maximumSecondOrderError(parameters: [w1, w2]) { weights in
+                let input = z.requiringGradient()
+                let image = input.convTranspose2d(filter: weights[0], stride: 2, padding: 1).tanh()
+                let features = image.conv2d(filter: weights[1], padding: 1).tanh()
+                let output = (features.maxPool2d() + features.avgPool2d()).squared().sum()
+                let gradient = output.gradients(withRespectTo: [input], createsGraph: true)[0]
+                return gradient.squared().sum()
+            }
         }
         #expect(error < 1e-2)
     }

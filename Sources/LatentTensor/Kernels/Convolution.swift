@@ -1,3 +1,5 @@
+import CDNNL
+
 /// The sizes of one 2-D convolution in NCHW layout, seen from the forward direction.
 ///
 /// The forward convolution maps an input `[batch, inputChannels, inputHeight, inputWidth]` with
@@ -36,15 +38,37 @@ struct ConvolutionGeometry: Hashable, Sendable {
     }
 }
 
-/// Convolution kernels by im2col + GEMM: each image is unfolded into a
-/// `[patchSize, outputPixels]` matrix of input patches, and the three passes are matrix
-/// products with the filter viewed as `[outputChannels, patchSize]`.
+/// The three convolution passes. Each goes to oneDNN's primitive when
+/// ``ConvolutionImplementation`` says so and one exists for the geometry, and otherwise to
+/// im2col + GEMM: each image is unfolded into a `[patchSize, outputPixels]` matrix of input
+/// patches, and the pass is a matrix product with the filter viewed as
+/// `[outputChannels, patchSize]`.
 enum Convolution {
+    /// Whether `g` goes to oneDNN's primitives first.
+    private static func usesPrimitives(_ g: ConvolutionGeometry) -> Bool {
+        switch ConvolutionImplementation.current {
+        case .automatic: return Swift.min(g.inputChannels, g.outputChannels) >= 16
+        case .primitives: return true
+        case .im2col: return false
+        }
+    }
+
     /// `output = filter ⊛ input (+ bias)`, the forward convolution.
     static func forward(
         input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
     ) {
+        if usesPrimitives(g),
+            ConvolutionPrimitives.execute(
+                g, .forward(bias: bias != nil),
+                arguments: [
+                    (DNNL_ARG_SRC_0, UnsafeMutableRawPointer(mutating: input)),
+                    (DNNL_ARG_WEIGHTS_0, UnsafeMutableRawPointer(mutating: filter)),
+                    (DNNL_ARG_DST_0, UnsafeMutableRawPointer(output)),
+                ] + (bias.map { [(DNNL_ARG_BIAS, UnsafeMutableRawPointer(mutating: $0))] } ?? []))
+        {
+            return
+        }
         let patch = g.patchSize, pixels = g.outputPixels
         withColumns(g) { columns in
             for image in 0..<g.batch {
@@ -76,6 +100,23 @@ enum Convolution {
         upstream: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         input: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
     ) {
+        if usesPrimitives(g),
+            ConvolutionPrimitives.execute(
+                g, .backwardData,
+                arguments: [
+                    (DNNL_ARG_DIFF_DST_0, UnsafeMutableRawPointer(mutating: upstream)),
+                    (DNNL_ARG_WEIGHTS_0, UnsafeMutableRawPointer(mutating: filter)),
+                    (DNNL_ARG_DIFF_SRC_0, UnsafeMutableRawPointer(input)),
+                ])
+        {
+            if let bias {
+                for plane in 0..<(g.batch * g.inputChannels) {
+                    let value = bias[plane % g.inputChannels], target = input + plane * g.inputPixels
+                    for index in 0..<g.inputPixels { target[index] += value }
+                }
+            }
+            return
+        }
         let patch = g.patchSize, pixels = g.outputPixels
         withColumns(g) { columns in
             for image in 0..<g.batch {
@@ -99,6 +140,17 @@ enum Convolution {
         input: UnsafePointer<Float>, upstream: UnsafePointer<Float>,
         filterGradient: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
     ) {
+        if usesPrimitives(g),
+            ConvolutionPrimitives.execute(
+                g, .backwardFilter,
+                arguments: [
+                    (DNNL_ARG_SRC_0, UnsafeMutableRawPointer(mutating: input)),
+                    (DNNL_ARG_DIFF_DST_0, UnsafeMutableRawPointer(mutating: upstream)),
+                    (DNNL_ARG_DIFF_WEIGHTS_0, UnsafeMutableRawPointer(filterGradient)),
+                ])
+        {
+            return
+        }
         let patch = g.patchSize, pixels = g.outputPixels
         if g.batch == 0 {
             filterGradient.update(repeating: 0, count: g.outputChannels * patch)
