@@ -89,4 +89,61 @@ struct SecondOrderTests {
         }
         #expect(error < 2e-2)
     }
+
+    // MARK: - Every pullback is differentiable
+
+    /// `Σ (∂/∂x Σ w·f(x))²`: differentiating it runs the pullback of `f` under `createsGraph`.
+    static func squaredGradient(of function: @escaping (Tensor) -> Tensor, at x: Tensor) -> Tensor {
+        var generator = SplitMix64(seed: 5)
+        let weights = Tensor(
+            randomUniform: x.shape, lowerBound: 0.5, upperBound: 1.5, using: &generator)
+        let gradient = (function(x) * weights).sum().gradients(
+            withRespectTo: [x], createsGraph: true)[0]
+        return gradient.squared().sum()
+    }
+
+    // Tolerance 2e-2, as above.
+    @Test(arguments: UnaryFunction.allCases)
+    mutating func unaryFunctionSecondOrder(function: UnaryFunction) {
+        let x = function.input([2, 3], using: &generator)
+        let error = GradientCheck.maximumSecondOrderError(parameters: [x]) {
+            Self.squaredGradient(of: function.apply, at: $0[0])
+        }
+        #expect(error < 2e-2, "\(function)")
+    }
+
+    @Test(arguments: ElementwiseActivation.allCases)
+    mutating func activationSecondOrder(activation: ElementwiseActivation) {
+        let x = TestInputs.awayFromZero([2, 3], low: 0.1, high: 3, using: &generator)
+        let error = GradientCheck.maximumSecondOrderError(parameters: [x]) {
+            Self.squaredGradient(of: activation.apply, at: $0[0])
+        }
+        #expect(error < 2e-2, "\(activation)")
+    }
+
+    @Test mutating func compositeSecondOrder() {
+        // Distinct and away from 0 (the kink of the `where` below).
+        let x = TestInputs.distinct([2, 3], spacing: 0.3, offset: 0.15, using: &generator)
+        let positive = Tensor(randomUniform: [3], lowerBound: 0.5, upperBound: 2, using: &generator)
+        let composites: [(String, (Tensor) -> Tensor)] = [
+            ("softmax", { $0.softmax(alongAxis: 1) }),
+            ("logSoftmax", { $0.logSoftmax(alongAxis: 0) }),
+            (
+                "logSumExp",
+                { $0.logSumExp(alongAxis: 1, keepingDimensions: true).expanded(to: [2, 3]) }
+            ),
+            ("variance", { $0.variance(alongAxis: 0, keepingDimensions: true) * $0 }),
+            ("max", { $0.max(alongAxis: 1, keepingDimensions: true) * $0 }),
+            ("divide", { positive / ($0.squared() + 1) }),
+            ("pow", { positive.pow($0) + ($0.squared() + 1).pow(positive) }),
+            ("where", { Tensor.where($0 .> 0, $0.squared(), $0.tanh()) }),
+            ("maximum", { $0.maximum($0.squared() - 0.8) }),
+        ]
+        for (name, function) in composites {
+            let error = GradientCheck.maximumSecondOrderError(parameters: [x]) {
+                Self.squaredGradient(of: function, at: $0[0])
+            }
+            #expect(error < 2e-2, "\(name)")
+        }
+    }
 }
