@@ -57,15 +57,18 @@ struct EngineBenchmark: ParsableCommand {
         let a = Tensor(randomNormal: [m, k], using: &generator)
         let b = Tensor(randomNormal: [k, n], using: &generator)
         var c = Tensor(zeros: [m, n])
-        let engine = timer.median { _ = a.matmul(b) }
-        let raw = a.withUnsafeScalars { a in
-            b.withUnsafeScalars { b in
-                c.withUnsafeMutableScalars { c in
-                    timer.median {
-                        _ = dnnl_sgemm(
-                            78, 78, Int64(m), Int64(n), Int64(k), 1, a.baseAddress, Int64(k),
-                            b.baseAddress, Int64(n), 0, c.baseAddress, Int64(n))
-                    }
+        // Alternating the two calls inside one timing loop gives both the same machine load.
+        let (engine, raw) = a.withUnsafeScalars { left in
+            b.withUnsafeScalars { right in
+                c.withUnsafeMutableScalars { product in
+                    timer.medians(
+                        { _ = a.matmul(b) },
+                        {
+                            _ = dnnl_sgemm(
+                                78, 78, Int64(m), Int64(n), Int64(k), 1, left.baseAddress,
+                                Int64(k), right.baseAddress, Int64(n), 0, product.baseAddress,
+                                Int64(n))
+                        })
                 }
             }
         }
@@ -205,6 +208,26 @@ struct Timer {
         }
         times.sort()
         return times[times.count / 2]
+    }
+
+    /// The median seconds of `first` and of `second`, timed alternately after a warm-up.
+    func medians(_ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
+        for _ in 0..<2 {
+            first()
+            second()
+        }
+        var firstTimes: [Double] = [], secondTimes: [Double] = []
+        for _ in 0..<repetitions {
+            var start = DispatchTime.now().uptimeNanoseconds
+            first()
+            firstTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            start = DispatchTime.now().uptimeNanoseconds
+            second()
+            secondTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        firstTimes.sort()
+        secondTimes.sort()
+        return (firstTimes[repetitions / 2], secondTimes[repetitions / 2])
     }
 }
 
