@@ -111,6 +111,32 @@ struct ConvolutionTests {
         #expect(up.shape == [2, 64, 14, 14] && out.shape == [2, 1, 28, 28])
     }
 
+    // MARK: - Errors
+
+    @Test func channelMismatchNamesBothShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent])
+        {
+            _ = Tensor(zeros: [1, 3, 8, 8]).conv2d(filter: Tensor(zeros: [4, 2, 3, 3]))
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(
+            message.contains("conv2d") && message.contains("[1, 3, 8, 8]")
+                && message.contains("[4, 2, 3, 3]"))
+    }
+
+    @Test func filterGradientOfTheWrongUpstreamNamesTheShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent])
+        {
+            _ = Tensor.conv2dFilterGradient(
+                input: Tensor(zeros: [1, 2, 8, 8]), upstream: Tensor(zeros: [1, 4, 5, 5]),
+                kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(
+            message.contains("conv2dFilterGradient") && message.contains("[1, 4, 5, 5]")
+                && message.contains("[1, 4, 4, 4]"))
+    }
+
     // MARK: - Gradients
 
     @Test(arguments: implementations, strideAndPadding)

@@ -19,6 +19,15 @@ struct PoolingTests {
         #expect(ramp.avgPool2d(size: 3, stride: 1).scalars == [5, 6, 9, 10])
     }
 
+    @Test func imageSmallerThanTheWindowNamesTheShape() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent])
+        {
+            _ = Tensor(zeros: [1, 1, 1, 4]).maxPool2d()
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("maxPool2d") && message.contains("[1, 1, 1, 4]"))
+    }
+
     @Test func maxPoolGradientGoesToTheArgMax() {
         let x = ramp.requiringGradient()
         let gradient = x.maxPool2d().sum().gradients(withRespectTo: [x])[0]
