@@ -5,11 +5,13 @@ import Synchronization
 /// Splits large loops across cores.
 public enum Parallel {
     private static let configuredThreads = Atomic<Int>(0)
+    // Read once: the processor count comes from files under /sys and /proc on Linux.
+    private static let defaultThreadCount = ProcessInfo.processInfo.activeProcessorCount
 
     /// The number of threads element-wise kernels use (default: all active processors).
     public static var threadCount: Int {
         let configured = configuredThreads.load(ordering: .relaxed)
-        return configured > 0 ? configured : ProcessInfo.processInfo.activeProcessorCount
+        return configured > 0 ? configured : defaultThreadCount
     }
 
     /// Sets the number of threads element-wise kernels use; 0 restores the default.
