@@ -10,7 +10,9 @@ let package = Package(
     products: [
         .library(name: "LatentTensor", targets: ["LatentTensor"]),
         .library(name: "LatentNN", targets: ["LatentNN"]),
+        .library(name: "LatentOptimizers", targets: ["LatentOptimizers"]),
         .library(name: "LatentData", targets: ["LatentData"]),
+        .library(name: "LatentModels", targets: ["LatentModels"]),
         .executable(name: "latent", targets: ["LatentCLI"]),
         .executable(name: "latent-bench", targets: ["LatentBench"]),
     ],
@@ -22,17 +24,30 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "LatentTensor", dependencies: ["CDNNL"], swiftSettings: fastMath),
         .target(name: "LatentNN", dependencies: ["LatentTensor"], swiftSettings: fastMath),
-        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "TestSupport"]),
+        .testTarget(
+            name: "LatentNNTests", dependencies: ["LatentNN", "TestSupport"],
+            resources: [.copy("Fixtures")]),
+        // -fno-math-errno lets the square roots of Adam and RMSProp vectorise.
+        .target(
+            name: "LatentOptimizers", dependencies: ["LatentNN"],
+            swiftSettings: fastMath + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
+        .testTarget(
+            name: "LatentOptimizersTests", dependencies: ["LatentOptimizers", "TestSupport"]),
         // Optimised even in debug builds: SHA-256 and inflate-to-Float over the 11 MB of MNIST
         // run at a few MB/s unoptimised.
         .target(
             name: "LatentData", dependencies: ["LatentTensor", "CZlib"],
             swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "LatentTensor"]),
+        .target(
+            name: "LatentModels",
+            dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData"],
+            swiftSettings: fastMath),
+        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentData", "TestSupport"]),
         .executableTarget(
             name: "LatentCLI",
             dependencies: [
-                "LatentTensor", "LatentData",
+                "LatentTensor", "LatentData", "LatentModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

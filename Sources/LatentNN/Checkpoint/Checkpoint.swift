@@ -1,0 +1,263 @@
+import Foundation
+import LatentTensor
+
+/// State beyond a module's parameters that a checkpoint keeps so that a run resumes exactly:
+/// an optimiser's moment estimates and step count.
+public protocol CheckpointableState: AnyObject {
+    /// The state as named tensors, keyed by the names in `parameters` (a model's
+    /// ``Module/namedParameters``); parameters it holds no state for are left out.
+    func state(for parameters: [(name: String, parameter: Parameter)]) -> Safetensors
+
+    /// Replaces the state with `state`, matching entries to `parameters` by name.
+    ///
+    /// - Throws: ``CheckpointError`` listing every missing, unexpected or mis-shaped entry; the
+    ///   state is unchanged when it throws.
+    func loadState(
+        _ state: Safetensors, for parameters: [(name: String, parameter: Parameter)]
+    ) throws(CheckpointError)
+}
+
+/// Saving and loading models and training runs as safetensors files.
+///
+/// A run folder holds `checkpoint.safetensors` (the model's parameters and buffers under their
+/// dotted names, readable by any safetensors reader) and `optimizer.safetensors` (each
+/// optimiser's state under its role, `critic.adam.exp_avg.critic.fc1.weight`, and the counters,
+/// `counters.step`, as `I64`). Both carry the counters in their metadata, so a pair written at
+/// different steps is refused instead of resuming wrongly. Every write is atomic.
+public enum Checkpoint {
+    /// The model file in a run folder.
+    public static let modelFileName = "checkpoint.safetensors"
+    /// The optimiser-state and counters file in a run folder.
+    public static let stateFileName = "optimizer.safetensors"
+    /// The metadata key under which both files record the counters they were saved with.
+    public static let countersMetadataKey = "latent.counters"
+
+    // MARK: - Models
+
+    /// The module's parameters and buffers by dotted name, as safetensors contents.
+    public static func contents(
+        of module: any Module, metadata: [String: String] = [:]
+    ) -> Safetensors {
+        var tensors: [String: Tensor] = [:]
+        for (name, parameter) in module.namedParameters {
+            tensors[name] = parameter.value.detached()
+        }
+        for (name, buffer) in module.namedBuffers { tensors[name] = buffer.value }
+        return Safetensors(tensors: tensors, metadata: ["format": "pt"].merging(metadata) { $1 })
+    }
+
+    /// Writes the module's parameters and buffers to `url`, atomically.
+    ///
+    /// - Throws: ``CheckpointError`` if the file cannot be written (an existing file is kept).
+    public static func save(
+        _ module: any Module, to url: URL, metadata: [String: String] = [:]
+    ) throws(CheckpointError) {
+        try contents(of: module, metadata: metadata).write(to: url)
+    }
+
+    /// Loads parameters and buffers from `url` into `module`, all or nothing.
+    ///
+    /// - Throws: ``CheckpointError`` if the file is unreadable or malformed, or, listing every
+    ///   name, if the file and the module differ in names, shapes or element types; the module
+    ///   is unchanged when it throws.
+    public static func load(into module: any Module, from url: URL) throws(CheckpointError) {
+        try load(Safetensors(contentsOf: url), into: module, file: url.path)
+    }
+
+    /// Loads already-read contents into `module`, all or nothing; `file` names them in errors.
+    public static func load(
+        _ contents: Safetensors, into module: any Module, file: String
+    ) throws(CheckpointError) {
+        let differences = mismatches(between: contents, and: module)
+        guard differences.isEmpty else {
+            throw CheckpointError(file: file, problem: .mismatch(differences))
+        }
+        for (name, parameter) in module.namedParameters {
+            parameter.value = contents.tensors[name]!
+        }
+        for (name, buffer) in module.namedBuffers { buffer.value = contents.tensors[name]! }
+    }
+
+    /// Every difference between the file's entries and the module's parameters and buffers:
+    /// missing names in the module's order, then unexpected names sorted.
+    public static func mismatches(
+        between contents: Safetensors, and module: any Module
+    ) -> [CheckpointError.Mismatch] {
+        let expected =
+            module.namedParameters.map { ($0.name, $0.parameter.shape) }
+            + module.namedBuffers.map { ($0.name, $0.buffer.value.shape) }
+        var differences: [CheckpointError.Mismatch] = []
+        for (name, shape) in expected {
+            if let tensor = contents.tensors[name] {
+                if tensor.shape != shape {
+                    differences.append(.shape(name: name, expected: shape, found: tensor.shape))
+                }
+            } else if contents.integers[name] != nil {
+                differences.append(.dtype(name: name, expected: "F32", found: "I64"))
+            } else {
+                differences.append(.missing(name))
+            }
+        }
+        let known = Set(expected.map(\.0))
+        differences += contents.names.filter { !known.contains($0) }.map { .unexpected($0) }
+        return differences
+    }
+
+    // MARK: - Runs
+
+    /// Saves a training run's state into `folder`: the model to `checkpoint.safetensors`, and each
+    /// optimiser's state (under its role) with the counters to `optimizer.safetensors`.
+    ///
+    /// - Parameters:
+    ///   - module: the whole model; its dotted names key the optimisers' state as well.
+    ///   - optimizers: optimisers by role (`["generator": ..., "critic": ...]`); roles are key
+    ///     prefixes, so they must be distinct and contain no dot.
+    ///   - counters: step and epoch counters (`["step": 1200, "epoch": 3]`), stored as `I64`.
+    ///   - folder: an existing folder.
+    /// - Throws: ``CheckpointError`` if a file cannot be written; files already there are only
+    ///   ever replaced whole.
+    public static func save(
+        module: any Module, optimizers: [String: any CheckpointableState],
+        counters: [String: Int], to folder: URL
+    ) throws(CheckpointError) {
+        let stamp = countersStamp(counters)
+        var state = Safetensors(metadata: [countersMetadataKey: stamp])
+        let names = module.namedParameters
+        for (role, optimizer) in optimizers {
+            precondition(
+                !role.isEmpty && !role.contains(".") && role != "counters",
+                "Checkpoint.save: optimizer role \"\(role)\" must be non-empty, without dots, "
+                    + "not \"counters\"")
+            let own = optimizer.state(for: names)
+            for (key, tensor) in own.tensors { state.tensors["\(role).\(key)"] = tensor }
+            for (key, integer) in own.integers { state.integers["\(role).\(key)"] = integer }
+        }
+        for (name, value) in counters { state.integers["counters.\(name)"] = IntegerTensor(value) }
+        // The model goes last: a run killed in between leaves a pair whose stamps differ, which
+        // restore refuses rather than resuming a model with another step's optimiser.
+        try state.write(to: folder.appendingPathComponent(stateFileName))
+        try save(
+            module, to: folder.appendingPathComponent(modelFileName),
+            metadata: [countersMetadataKey: stamp])
+    }
+
+    /// Restores a run saved by ``save(module:optimizers:counters:to:)`` and returns its counters.
+    ///
+    /// All or nothing: both files are read and checked against the model and every optimiser
+    /// before anything changes.
+    ///
+    /// - Throws: ``CheckpointError`` naming the file: unreadable, malformed, not matching the
+    ///   model or an optimiser (every difference listed), or the two files from different steps.
+    public static func restore(
+        module: any Module, optimizers: [String: any CheckpointableState], from folder: URL
+    ) throws(CheckpointError) -> [String: Int] {
+        let modelURL = folder.appendingPathComponent(modelFileName)
+        let stateURL = folder.appendingPathComponent(stateFileName)
+        let model = try Safetensors(contentsOf: modelURL)
+        let state = try Safetensors(contentsOf: stateURL)
+        let modelStamp = model.metadata[countersMetadataKey]
+        let stateStamp = state.metadata[countersMetadataKey]
+        guard let stateStamp, modelStamp == stateStamp else {
+            throw CheckpointError(
+                file: stateURL.path,
+                problem: .inconsistent(
+                    reason: "saved at \(stateStamp ?? "no recorded step") but \(modelFileName) at "
+                        + "\(modelStamp ?? "no recorded step")"))
+        }
+        let differences = mismatches(between: model, and: module)
+        guard differences.isEmpty else {
+            throw CheckpointError(file: modelURL.path, problem: .mismatch(differences))
+        }
+
+        var counters: [String: Int] = [:]
+        var perRole: [String: Safetensors] = [:]
+        var unexpected: [CheckpointError.Mismatch] = []
+        for (key, integer) in state.integers {
+            if key.hasPrefix("counters."), let value = integer.scalar {
+                counters[String(key.dropFirst("counters.".count))] = Int(value)
+            } else if let (role, rest) = split(key), optimizers[role] != nil {
+                perRole[role, default: Safetensors()].integers[rest] = integer
+            } else {
+                unexpected.append(.unexpected(key))
+            }
+        }
+        for (key, tensor) in state.tensors {
+            if let (role, rest) = split(key), optimizers[role] != nil {
+                perRole[role, default: Safetensors()].tensors[rest] = tensor
+            } else {
+                unexpected.append(.unexpected(key))
+            }
+        }
+        guard unexpected.isEmpty else {
+            throw CheckpointError(
+                file: stateURL.path, problem: .mismatch(unexpected.sorted { $0.name < $1.name }))
+        }
+
+        let names = module.namedParameters
+        var loaded: [(optimizer: any CheckpointableState, previous: Safetensors)] = []
+        for (role, optimizer) in optimizers.sorted(by: { $0.key < $1.key }) {
+            let previous = optimizer.state(for: names)
+            do {
+                try optimizer.loadState(perRole[role] ?? Safetensors(), for: names)
+                loaded.append((optimizer, previous))
+            } catch {
+                // Put back the optimisers already restored, so a failure changes nothing.
+                for (done, state) in loaded { try? done.loadState(state, for: names) }
+                let prefixed = prefixed(error.problem, with: role)
+                throw CheckpointError(file: stateURL.path, problem: prefixed)
+            }
+        }
+        try load(model, into: module, file: modelURL.path)
+        return counters
+    }
+
+    /// Whether `folder` holds both files of a saved run (for `--resume`).
+    public static func hasSavedRun(in folder: URL) -> Bool {
+        [modelFileName, stateFileName].allSatisfy {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func countersStamp(_ counters: [String: Int]) -> String {
+        counters.keys.sorted().map { "\($0)=\(counters[$0]!)" }.joined(separator: ",")
+    }
+
+    private static func split(_ key: String) -> (String, String)? {
+        guard let dot = key.firstIndex(of: ".") else { return nil }
+        return (String(key[..<dot]), String(key[key.index(after: dot)...]))
+    }
+
+    private static func prefixed(
+        _ problem: CheckpointError.Problem, with role: String
+    ) -> CheckpointError.Problem {
+        guard case .mismatch(let list) = problem else { return problem }
+        return .mismatch(
+            list.map { mismatch in
+                switch mismatch {
+                case .missing(let name): .missing("\(role).\(name)")
+                case .unexpected(let name): .unexpected("\(role).\(name)")
+                case .shape(let name, let expected, let found):
+                    .shape(name: "\(role).\(name)", expected: expected, found: found)
+                case .dtype(let name, let expected, let found):
+                    .dtype(name: "\(role).\(name)", expected: expected, found: found)
+                }
+            })
+    }
+}
+
+extension Module {
+    /// Writes this module's parameters and buffers to a safetensors file, atomically.
+    ///
+    /// - Throws: ``CheckpointError`` if the file cannot be written.
+    public func save(to url: URL) throws(CheckpointError) { try Checkpoint.save(self, to: url) }
+
+    /// Loads parameters and buffers from a safetensors file, all or nothing.
+    ///
+    /// - Throws: ``CheckpointError`` listing every missing, unexpected or mis-shaped name, or
+    ///   describing a malformed file; the module is unchanged when it throws.
+    public func load(from url: URL) throws(CheckpointError) {
+        try Checkpoint.load(into: self, from: url)
+    }
+}

@@ -1,0 +1,126 @@
+/// The fused update loops of the optimisers, over raw pointers.
+///
+/// Each loop reads the parameter, its gradient and its state once and writes them once. Branches
+/// on settings are taken outside the loops, so each loop body is straight-line code the compiler
+/// vectorises (the target is built with `-fno-math-errno` so that square roots vectorise too).
+/// Weight decay enters as `g + decay · p`, which is `g` itself for `decay = 0` and finite `p`.
+enum UpdateKernels {
+    /// SGD without momentum: `p ← p − rate · (g + decay · p)`.
+    static func sgd(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, count: Int,
+        rate: Float, decay: Float
+    ) {
+        if decay == 0 {
+            for i in 0..<count { p[i] -= rate * g[i] }
+        } else {
+            for i in 0..<count { p[i] -= rate * (g[i] + decay * p[i]) }
+        }
+    }
+
+    /// SGD with momentum buffer `b` (set to the gradient when `isFirst`), optionally Nesterov.
+    static func sgdMomentum(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ b: UnsafeMutablePointer<Float>, count: Int, rate: Float, decay: Float, momentum: Float,
+        keep: Float, nesterov: Bool, isFirst: Bool
+    ) {
+        // A fresh buffer is all zeros, so the first step's `b ← d` is `0 · b + 1 · d`, exactly.
+        let bufferScale: Float = isFirst ? 0 : momentum
+        let gradientScale: Float = isFirst ? 1 : keep
+        if nesterov {
+            for i in 0..<count {
+                let d = g[i] + decay * p[i]
+                let buffer = bufferScale * b[i] + gradientScale * d
+                b[i] = buffer
+                p[i] -= rate * (d + momentum * buffer)
+            }
+        } else {
+            for i in 0..<count {
+                let d = g[i] + decay * p[i]
+                let buffer = bufferScale * b[i] + gradientScale * d
+                b[i] = buffer
+                p[i] -= rate * buffer
+            }
+        }
+    }
+
+    /// Adam / AdamW: moments `m`, `v`; `coupledDecay` enters the gradient, `shrink` scales `p`.
+    static func adam(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, count: Int,
+        keep1: Float, beta2: Float, keep2: Float, stepSize: Float, rootCorrection: Float,
+        epsilon: Float, coupledDecay: Float, shrink: Float
+    ) {
+        if coupledDecay == 0 {
+            for i in 0..<count {
+                let d = g[i]
+                let first = m[i] + keep1 * (d - m[i])
+                let second = beta2 * v[i] + keep2 * d * d
+                m[i] = first
+                v[i] = second
+                p[i] =
+                    shrink * p[i] - stepSize * first
+                    / (second.squareRoot() / rootCorrection + epsilon)
+            }
+        } else {
+            for i in 0..<count {
+                let d = g[i] + coupledDecay * p[i]
+                let first = m[i] + keep1 * (d - m[i])
+                let second = beta2 * v[i] + keep2 * d * d
+                m[i] = first
+                v[i] = second
+                p[i] =
+                    shrink * p[i] - stepSize * first
+                    / (second.squareRoot() / rootCorrection + epsilon)
+            }
+        }
+    }
+
+    /// RMSProp: square average `s`, gradient average `a` (centred only), momentum buffer `b`
+    /// (momentum only); unused pointers are not touched.
+    static func rmsProp(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ s: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Float>?,
+        _ b: UnsafeMutablePointer<Float>?, count: Int, rate: Float, alpha: Float, keep: Float,
+        epsilon: Float, momentum: Float, decay: Float
+    ) {
+        switch (a, b) {
+        case (nil, nil):
+            for i in 0..<count {
+                let d = g[i] + decay * p[i]
+                let square = alpha * s[i] + keep * d * d
+                s[i] = square
+                p[i] -= rate * d / (square.squareRoot() + epsilon)
+            }
+        case (nil, let b?):
+            for i in 0..<count {
+                let d = g[i] + decay * p[i]
+                let square = alpha * s[i] + keep * d * d
+                s[i] = square
+                let buffer = momentum * b[i] + d / (square.squareRoot() + epsilon)
+                b[i] = buffer
+                p[i] -= rate * buffer
+            }
+        case (let a?, nil):
+            for i in 0..<count {
+                let d = g[i] + decay * p[i]
+                let square = alpha * s[i] + keep * d * d
+                let average = a[i] + keep * (d - a[i])
+                s[i] = square
+                a[i] = average
+                p[i] -= rate * d / ((square - average * average).squareRoot() + epsilon)
+            }
+        case (let a?, let b?):
+            for i in 0..<count {
+                let d = g[i] + decay * p[i]
+                let square = alpha * s[i] + keep * d * d
+                let average = a[i] + keep * (d - a[i])
+                s[i] = square
+                a[i] = average
+                let buffer =
+                    momentum * b[i] + d / ((square - average * average).squareRoot() + epsilon)
+                b[i] = buffer
+                p[i] -= rate * buffer
+            }
+        }
+    }
+}
