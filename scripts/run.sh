@@ -7,4 +7,9 @@ bash scripts/setup.sh
 echo "[latent run] swift build -c release"
 swift build -c release --product latent
 latent="$(swift build -c release --show-bin-path)/latent"
-"$latent" --help
+out=runs/vae-mnist
+# Never overwrite an earlier run: a second `make run` writes a new, dated folder.
+[ -e "$out" ] && out="runs/vae-mnist-$(date +%Y%m%d-%H%M%S)"
+echo "[latent run] latent train vae --out $out   (PyTorch examples/vae configuration, 10 epochs)"
+"$latent" train vae --out "$out" "$@"
+echo "[latent run] done: open $out/report.html"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LatentModels
 import LatentTensor
 
 /// The `latent` command: train, sample and evaluate deep generative models.
@@ -8,10 +9,10 @@ struct Latent: ParsableCommand {
         commandName: "latent",
         abstract: "Deep generative models (VAEs and GANs) in Swift: train, sample, evaluate.",
         version: LatentVersion.string,
-        subcommands: [DataCommand.self])
+        subcommands: [TrainCommand.self, ModelsCommand.self, DataCommand.self])
 }
 
 /// The version the tool reports.
 enum LatentVersion {
-    static let string = "0.1.0 (\(GEMM.library))"
+    static let string = "\(LatentInfo.version) (\(GEMM.library))"
 }

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import LatentData
+import LatentModels
+
+extension TrainCommand {
+    /// `latent train classifier`: the MNIST classifier whose features evaluate generated images.
+    func trainClassifier() throws {
+        let training = try DataLoading.load(data, split: .train)
+        let test = try DataLoading.load(data, split: .test)
+        var configuration = ClassifierConfiguration()
+        configuration.architecture = classifierArchitecture
+        configuration.imageShape = training.exampleShape
+        configuration.classCount = training.classCount ?? 10
+        if classifierArchitecture == .mlp { configuration.featureCount = 256; configuration.dropout = 0 }
+        var options = ClassifierTrainingOptions()
+        options.epochs = epochs ?? 5
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.seed = seed
+        options.logEvery = logEvery
+        options.trainingLimit = trainingLimit
+        options.testLimit = testLimit
+        let folder = try RunFolder(creating: out, resuming: resume)
+        let trainer = try ClassifierTrainer(
+            configuration: configuration, options: options, training: training, test: test,
+            dataset: data.dataset, folder: folder, resuming: resume)
+        let summary = try trainer.run()
+        print(String(format: "test accuracy %.4f after %d epochs (%@ s per epoch); run folder %@",
+                     summary.testAccuracy, summary.epochs,
+                     summary.epochSeconds.map { String(format: "%.1f", $0) }.joined(separator: ", "), folder.url.path))
+        if json {
+            print(JSONText.object([
+                ("run", .text(folder.url.path)), ("model", .text("classifier")), ("epochs", .integer(summary.epochs)),
+                ("test_accuracy", .number(Double(summary.testAccuracy))),
+                ("seconds_per_epoch", .number(summary.epochSeconds.reduce(0, +) / Double(max(summary.epochSeconds.count, 1)))),
+            ]))
+        }
+    }
+}
+
+extension ClassifierConfiguration.Architecture: ExpressibleByArgument {}

@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import LatentData
+import LatentModels
+
+/// `latent train <model>`: trains a model and leaves a run folder.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model and write a run folder (config, checkpoint, metrics, pictures, report).",
+        discussion: "Run `latent models` for the list of models. Example: latent train vae --epochs 10 --out runs/vae")
+
+    @Argument(help: "The model to train (see `latent models`).")
+    var model: ModelName
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "The run folder to write.")
+    var out: String
+
+    @Flag(help: "Continue the run in --out from its last checkpoint.")
+    var resume = false
+
+    @Option(help: "Passes over the training set (default: 10 for the variational models, 5 for the classifier).")
+    var epochs: Int?
+
+    @Option(help: "Examples per step.")
+    var batchSize: Int = 128
+
+    @Option(help: "Adam's step size.")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Seed for initialisation, shuffling and noise; the same seed repeats the run.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Use only the first N training examples (quick runs).")
+    var trainingLimit: Int?
+
+    @Option(help: "Evaluate on only the first N test examples.")
+    var testLimit: Int?
+
+    @Option(help: "Steps between checkpoints (0: end of every epoch).")
+    var checkpointEvery: Int = 0
+
+    @Option(help: "Steps between training records in metrics.jsonl.")
+    var logEvery: Int = 100
+
+    @Flag(help: "Print the result as one JSON object on the last line.")
+    var json = false
+
+    @Option(help: "Classifier architecture: conv (two conv layers, the shipped feature extractor) or mlp (784-256-10).")
+    var classifierArchitecture: ClassifierConfiguration.Architecture = .conv
+
+    @OptionGroup(title: "Variational models (ae, vae, beta-vae, iwae, cvae)")
+    var variational: VariationalOptions
+
+    func validate() throws {
+        if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
+        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
+        guard logEvery > 0 else { throw ValidationError("--log-every must be positive.") }
+        if let trainingLimit, trainingLimit <= 0 { throw ValidationError("--training-limit must be positive.") }
+        try variational.validate(for: model)
+    }
+
+    func run() throws {
+        do {
+            switch model {
+            case .classifier:
+                try trainClassifier()
+            default:
+                try trainVariational()
+            }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            // One line naming what and where, non-zero exit.
+            FileHandle.standardError.write(Data("latent train: error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func trainVariational() throws {
+        let training = try DataLoading.load(data, split: .train)
+        let test = try DataLoading.load(data, split: .test)
+        var configuration = variational.configuration(kind: model.variationalKind!)
+        configuration.imageShape = training.exampleShape
+        configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
+        var options = VariationalTrainingOptions()
+        options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.adamEpsilon = variational.schedule == .iwaePaper ? 1e-4 : 1e-8
+        options.seed = seed
+        options.dataProtocol = variational.dataProtocol
+        options.schedule = variational.schedule
+        options.initializesOutputBias = variational.initOutputBias
+        options.trainingLimit = trainingLimit
+        options.testLimit = testLimit
+        options.checkpointEvery = checkpointEvery
+        options.logEvery = logEvery
+        let folder = try RunFolder(creating: out, resuming: resume)
+        let trainer = try VariationalTrainer(
+            configuration: configuration, options: options, training: training, test: test,
+            dataset: data.dataset, folder: folder, resuming: resume)
+        let summary = try trainer.run()
+        FileHandle.standardError.write(Data("""
+            Run folder: \(folder.url.path)
+              report.html          open in a browser: curves, samples, reconstructions
+              samples.png          64 samples from the prior
+              reconstructions.png  test images (odd rows) and their reconstructions
+              interpolation.png    decoded path between two test images' codes
+              checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
+
+            """.utf8))
+        let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d epochs",
+                          summary.test.negativeELBO, summary.test.reconstruction, summary.test.kl, summary.epochs)
+        print(line)
+        if json {
+            print(JSONText.object([
+                ("run", .text(folder.url.path)), ("model", .text(model.rawValue)), ("epochs", .integer(summary.epochs)),
+                ("neg_elbo", .number(Double(summary.test.negativeELBO))),
+                ("reconstruction", .number(Double(summary.test.reconstruction))),
+                ("kl", .number(Double(summary.test.kl))), ("seconds", .number(summary.seconds)),
+            ]))
+        }
+    }
+}
+
+/// Options of the variational family.
+struct VariationalOptions: ParsableArguments {
+    @Option(help: "Dimension of the latent code z.")
+    var latent: Int = 20
+
+    @Option(help: "Hidden layer sizes, comma-separated (e.g. 400 or 200,200).", transform: VariationalOptions.sizes)
+    var hidden: [Int] = [400]
+
+    @Option(help: "Hidden nonlinearity: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var activation: Activation = .relu
+
+    @Option(help: "Decoder distribution: \(Likelihood.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var likelihood: Likelihood = .bernoulli
+
+    @Option(help: "Standard deviation of the fixed-variance Gaussian likelihood.")
+    var outputStd: Float = 0.1
+
+    @Option(help: "KL weight of beta-vae.")
+    var beta: Float = 4
+
+    @Option(help: "Samples of z per example in the training bound (IWAE's k).")
+    var importanceSamples: Int?
+
+    @Option(help: "Encoder gradient estimator: reparameterization or score-function.")
+    var estimator: GradientEstimator = .reparameterization
+
+    @Flag(inversion: .prefixedNo, help: "Moving-average baseline for the score-function estimator.")
+    var baseline = true
+
+    @Option(help: "Data protocol: intensities ([0,1] grey levels), static or dynamic binarisation.")
+    var dataProtocol: DataPresentation = .intensities
+
+    @Option(help: "Learning-rate schedule: constant, or iwae-paper (3,280 passes, Burda et al. 2016).")
+    var schedule: TrainingSchedule = .constant
+
+    @Flag(help: "Start the decoder's output bias at the logits of the training pixel means.")
+    var initOutputBias = false
+
+    static func sizes(_ text: String) throws -> [Int] {
+        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--hidden takes positive sizes separated by commas, e.g. 200,200; got '\(text)'")
+        }
+        return sizes.map { $0! }
+    }
+
+    func validate(for model: ModelName) throws {
+        guard latent > 0 else { throw ValidationError("--latent must be positive.") }
+        if let importanceSamples, importanceSamples < 1 {
+            throw ValidationError("--importance-samples must be at least 1.")
+        }
+        if model == .ae && estimator == .scoreFunction {
+            throw ValidationError("--estimator score-function needs a sampling step; the ae has none.")
+        }
+        if model == .iwae && estimator == .scoreFunction {
+            throw ValidationError("--estimator score-function is implemented for vae, beta-vae and cvae.")
+        }
+    }
+
+    /// The model configuration these options describe.
+    func configuration(kind: VariationalKind) -> VariationalConfiguration {
+        var configuration = VariationalConfiguration()
+        configuration.kind = kind
+        configuration.latentDimension = latent
+        configuration.hidden = hidden
+        configuration.activation = activation
+        configuration.likelihood = likelihood
+        configuration.outputStandardDeviation = outputStd
+        configuration.beta = kind == .betaVAE ? beta : 1
+        configuration.importanceSamples = importanceSamples ?? (kind == .iwae ? 5 : 1)
+        configuration.estimator = estimator
+        configuration.usesBaseline = baseline
+        return configuration
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A value in a metrics record: numbers, strings, or integer counters.
+public enum MetricValue: Sendable, Equatable {
+    case number(Double)
+    case integer(Int)
+    case text(String)
+
+    /// The value as JSON text; non-finite numbers become `null` (JSON has no NaN).
+    var json: String {
+        switch self {
+        case .number(let value): return value.isFinite ? "\(value)" : "null"
+        case .integer(let value): return "\(value)"
+        case .text(let value): return JSONText.quoted(value)
+        }
+    }
+}
+
+/// `metrics.jsonl`: one JSON object per logged step or epoch, appended as training goes.
+public final class MetricsLog {
+    /// The file written.
+    public let url: URL
+    private let handle: FileHandle
+
+    /// Opens (creating or appending to) the log at `url`.
+    public init(url: URL) throws {
+        self.url = url
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw RunError("cannot create \(url.path)")
+            }
+        }
+        handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+    }
+
+    /// Appends one record; keys keep the given order.
+    public func append(_ record: [(String, MetricValue)]) {
+        let body = record.map { "\(JSONText.quoted($0.0)): \($0.1.json)" }.joined(separator: ", ")
+        handle.write(Data(("{" + body + "}\n").utf8))
+    }
+
+    /// Reads every record of a log, skipping lines that are not JSON objects.
+    public static func read(_ url: URL) -> [[String: Any]] {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    deinit { try? handle.close() }
+}
+
+/// Small JSON text helpers for hand-written records with a stable key order.
+public enum JSONText {
+    /// A JSON string literal.
+    public static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case let c where c.value < 0x20: result += String(format: "\\u%04x", c.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    /// One JSON object with keys in the given order.
+    public static func object(_ fields: [(String, MetricValue)]) -> String {
+        "{" + fields.map { "\(quoted($0.0)): \($0.1.json)" }.joined(separator: ", ") + "}"
+    }
+}
+
+/// A problem with a run folder or a training run, in one line.
+public struct RunError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong and where.
+    public let description: String
+    /// Creates the error.
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// A training run's folder: `config.json`, `checkpoint.safetensors`, `optimizer.safetensors`,
+/// `metrics.jsonl`, PNG pictures and `report.html`.
+public struct RunFolder: Sendable {
+    /// The folder.
+    public let url: URL
+
+    /// The files of a run.
+    public var configurationURL: URL { url.appendingPathComponent("config.json") }
+    public var checkpointURL: URL { url.appendingPathComponent("checkpoint.safetensors") }
+    public var optimizerURL: URL { url.appendingPathComponent("optimizer.safetensors") }
+    public var metricsURL: URL { url.appendingPathComponent("metrics.jsonl") }
+    public var reportURL: URL { url.appendingPathComponent("report.html") }
+
+    /// A file in the run folder.
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// Whether the folder holds a checkpoint.
+    public var hasCheckpoint: Bool { FileManager.default.fileExists(atPath: checkpointURL.path) }
+
+    /// Opens an existing run folder for reading (sample, eval, resume).
+    ///
+    /// - Throws: ``RunError`` when the folder or its `config.json` is missing.
+    public init(existing path: String) throws {
+        url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: configurationURL.path) else {
+            throw RunError("\(path) is not a run folder: it has no config.json")
+        }
+    }
+
+    /// Creates the folder for a new run, or reopens it to resume.
+    ///
+    /// A folder that already holds a checkpoint is never overwritten: without `resuming` this
+    /// throws and names the option to pass.
+    public init(creating path: String, resuming: Bool) throws {
+        url = URL(fileURLWithPath: path)
+        let manager = FileManager.default
+        if resuming {
+            guard manager.fileExists(atPath: checkpointURL.path) else {
+                throw RunError("--resume: \(path) holds no checkpoint.safetensors to resume from")
+            }
+            return
+        }
+        if manager.fileExists(atPath: checkpointURL.path) {
+            throw RunError("\(path) already holds a trained run; pass --resume to continue it or choose another --out")
+        }
+        do {
+            try manager.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw RunError("cannot create run folder \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `config.json` (atomically, pretty-printed, sorted keys).
+    public func writeConfiguration(_ configuration: RunConfiguration) throws {
+        try AtomicFile.write(configuration.encodedJSON(), to: configurationURL)
+    }
+
+    /// Reads `config.json`.
+    public func readConfiguration() throws -> RunConfiguration {
+        do {
+            return try JSONDecoder().decode(RunConfiguration.self, from: Data(contentsOf: configurationURL))
+        } catch {
+            throw RunError("\(configurationURL.path): not a Latent run configuration (\(error))")
+        }
+    }
+}
+
+/// Everything needed to rebuild a run's model and continue its training: `config.json`.
+public struct RunConfiguration: Codable, Equatable, Sendable {
+    /// The model name as given to `latent train` (`vae`, `iwae`, `classifier`, …).
+    public var model: String
+    /// The dataset specification (`mnist`, `idx:<folder>`, `toy:ring8`, …).
+    public var dataset: String
+    /// The variational model's configuration, for that family.
+    public var variational: VariationalConfiguration?
+    /// The variational training loop's options, for that family.
+    public var variationalTraining: VariationalTrainingOptions?
+    /// The classifier's configuration, for that model.
+    public var classifier: ClassifierConfiguration?
+    /// The classifier's training options, for that model.
+    public var classifierTraining: ClassifierTrainingOptions?
+    /// The version of Latent that wrote the file.
+    public var latentVersion: String
+
+    /// Creates a configuration.
+    public init(model: String, dataset: String, variational: VariationalConfiguration? = nil,
+                variationalTraining: VariationalTrainingOptions? = nil, latentVersion: String = LatentInfo.version) {
+        self.model = model
+        self.dataset = dataset
+        self.variational = variational
+        self.variationalTraining = variationalTraining
+        self.latentVersion = latentVersion
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func encodedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
+
+/// Facts about this build of Latent.
+public enum LatentInfo {
+    /// The version string written into run folders.
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,225 @@
+import Foundation
+import LatentData
+import LatentNN
+import LatentOptimizers
+import LatentTensor
+
+/// Trains a variational model and keeps its run folder: checkpoints, metrics, pictures, report.
+///
+/// Each epoch draws its shuffling, binarisation and sampling noise from generators derived from
+/// the seed and the epoch number, so a run resumed from an epoch-end checkpoint continues
+/// exactly as an uninterrupted one would.
+public final class VariationalTrainer {
+    /// The model being trained.
+    public let model: VariationalAutoencoder
+    /// The loop's settings.
+    public let options: VariationalTrainingOptions
+    /// Where everything is written.
+    public let folder: RunFolder
+    /// The optimiser.
+    public let optimizer: Adam
+    private let training: Dataset
+    private let test: Dataset
+    private let loader: DataLoader
+    private let dataset: String
+    private(set) var completedEpochs = 0
+    private(set) var step = 0
+    private var baseline: Float = 0
+
+    /// Prepares a run: builds the model and the data protocol, or restores both from `folder`.
+    ///
+    /// - Parameters:
+    ///   - configuration: the model to build.
+    ///   - options: the training loop's settings.
+    ///   - training: the training set (images in [0, 1]).
+    ///   - test: the held-out set the reported loss is measured on.
+    ///   - dataset: the dataset's specification, recorded in `config.json`.
+    ///   - folder: the run folder; when it holds a checkpoint and `resuming`, training continues.
+    public init(
+        configuration: VariationalConfiguration, options: VariationalTrainingOptions,
+        training: Dataset, test: Dataset, dataset: String, folder: RunFolder, resuming: Bool
+    ) throws {
+        try configuration.validate()
+        guard training.exampleShape == configuration.imageShape, test.exampleShape == configuration.imageShape else {
+            throw RunError("data of shape \(training.exampleShape) does not match the model's \(configuration.imageShape)")
+        }
+        self.options = options
+        self.folder = folder
+        self.dataset = dataset
+        var generator = SplitMix64(seed: options.seed)
+        model = VariationalAutoencoder(configuration, using: &generator)
+        var trainingSet = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
+        var testSet = options.testLimit.map { test.subset(0..<min($0, test.count)) } ?? test
+        // The test set is binarised once with a fixed seed under both binarised protocols.
+        if options.dataProtocol != .intensities {
+            var testGenerator = SplitMix64(seed: 0x7E57)
+            testSet = testSet.bernoulliSampled(using: &testGenerator)
+        }
+        if options.dataProtocol == .staticBinarized {
+            var binarizer = SplitMix64(seed: options.seed).derived(0xB1)
+            trainingSet = trainingSet.bernoulliSampled(using: &binarizer)
+        }
+        self.training = trainingSet
+        self.test = testSet
+        loader = DataLoader(
+            dataset: trainingSet, batchSize: options.batchSize, shuffles: true, dropsLast: false,
+            binarization: options.dataProtocol == .dynamicBinarized ? .dynamic : nil, seed: options.seed)
+        optimizer = Adam(learningRate: options.learningRate, epsilon: options.adamEpsilon)
+        if options.initializesOutputBias {
+            model.initializeOutputBias(pixelMeans: trainingSet.examples.mean(alongAxis: 0).reshaped(to: [-1]))
+        }
+        if resuming {
+            try restore()
+        } else {
+            try folder.writeConfiguration(runConfiguration)
+        }
+    }
+
+    /// The configuration recorded in `config.json`.
+    public var runConfiguration: RunConfiguration {
+        RunConfiguration(model: model.configuration.kind.rawValue, dataset: dataset,
+                         variational: model.configuration, variationalTraining: options)
+    }
+
+    /// Runs the remaining epochs, writing metrics, checkpoints and pictures as it goes.
+    ///
+    /// - Throws: ``RunError`` when the loss stops being finite (the last good checkpoint is
+    ///   kept) or a file cannot be written.
+    @discardableResult
+    public func run(quiet: Bool = false) throws -> VariationalSummary {
+        let log = try MetricsLog(url: folder.metricsURL)
+        let totalSteps = options.epochs * loader.batchCount
+        let progress = ProgressReporter(total: totalSteps, label: model.configuration.kind.rawValue)
+        let start = Date()
+        var lastTest = VariationalEvaluation(negativeELBO: .nan, reconstruction: .nan, kl: .nan, count: 0)
+        while completedEpochs < options.epochs {
+            let epoch = completedEpochs
+            optimizer.learningRate = options.schedule.learningRate(epoch: epoch, base: options.learningRate)
+            var noise = SplitMix64(seed: options.seed).derived(UInt64(epoch) &+ 0x5EED)
+            model.train()
+            var epochLoss = 0.0, epochCount = 0
+            for batch in loader.batches(epoch: epoch) {
+                let objective = model.objective(
+                    batch.examples, labels: batch.labels,
+                    baseline: model.configuration.usesBaseline ? baseline : 0, using: &noise)
+                let loss = objective.loss.scalar
+                guard loss.isFinite else {
+                    throw RunError("the loss became \(loss) at step \(step + 1) (epoch \(epoch + 1)); "
+                        + "stopped; the last good checkpoint is kept in \(folder.url.path)")
+                }
+                let parameters = model.trainableParameters
+                let gradients = objective.loss.gradients(withRespectTo: parameters.map(\.value))
+                optimizer.update(parameters, with: gradients)
+                baseline = 0.9 * baseline + 0.1 * objective.signal
+                step += 1
+                let bound = objective.bound.scalar
+                epochLoss += Double(bound) * Double(batch.examples.shape[0])
+                epochCount += batch.examples.shape[0]
+                if step % options.logEvery == 0 {
+                    log.append(trainingRecord(epoch: epoch, objective: objective))
+                }
+                if !quiet {
+                    progress.update(step: step, values: [("loss", bound), ("epoch", Float(epoch + 1))])
+                }
+                if options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
+                    try saveCheckpoint()
+                }
+            }
+            completedEpochs += 1
+            lastTest = evaluate(on: test)
+            log.append([
+                ("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
+                ("train_loss", .number(epochLoss / Double(max(epochCount, 1)))),
+                ("test_loss", .number(Double(lastTest.negativeELBO))),
+                ("test_reconstruction", .number(Double(lastTest.reconstruction))),
+                ("test_kl", .number(Double(lastTest.kl))),
+                ("learning_rate", .number(Double(optimizer.learningRate))),
+                ("seconds", .number(Date().timeIntervalSince(start))),
+            ])
+            if !quiet {
+                progress.note("epoch \(completedEpochs)/\(options.epochs): train loss "
+                    + String(format: "%.2f", epochLoss / Double(max(epochCount, 1)))
+                    + ", test loss " + String(format: "%.2f", lastTest.negativeELBO) + " nats")
+            }
+            try saveCheckpoint()
+            if options.sampleEvery > 0 && completedEpochs % options.sampleEvery == 0 {
+                try VariationalPictures.writeSamples(model: model, to: folder.file(String(format: "samples-epoch-%03d.png", completedEpochs)), seed: options.seed)
+            }
+        }
+        if lastTest.count == 0 { lastTest = evaluate(on: test) }
+        try VariationalPictures.writeAll(model: model, test: test, folder: folder, seed: options.seed)
+        let summary = VariationalSummary(
+            epochs: completedEpochs, steps: step, test: lastTest, seconds: Date().timeIntervalSince(start))
+        try writeReport(summary)
+        return summary
+    }
+
+    /// The negative ELBO and its terms on a dataset, nats per example, without gradients.
+    public func evaluate(on data: Dataset) -> VariationalEvaluation {
+        VariationalEvaluation.measure(model, on: data, seed: options.seed)
+    }
+
+    private func trainingRecord(epoch: Int, objective: VariationalObjective) -> [(String, MetricValue)] {
+        var record: [(String, MetricValue)] = [
+            ("step", .integer(step)), ("epoch", .integer(epoch + 1)), ("split", .text("train")),
+            ("loss", .number(Double(objective.bound.scalar))),
+        ]
+        if objective.kl.scalar.isFinite {
+            record.append(("reconstruction", .number(Double(objective.reconstruction.scalar))))
+            record.append(("kl", .number(Double(objective.kl.scalar))))
+        }
+        return record
+    }
+
+    // MARK: - Checkpoints
+
+    private func saveCheckpoint() throws {
+        // The score-function baseline travels as its bit pattern, so a resume is exact.
+        try Checkpoint.save(
+            module: model, optimizers: ["adam": optimizer],
+            counters: ["epoch": completedEpochs, "step": step, "baseline_bits": Int(baseline.bitPattern)],
+            to: folder.url)
+    }
+
+    private func restore() throws {
+        let saved = try folder.readConfiguration()
+        guard saved.variational == model.configuration else {
+            throw RunError("--resume: \(folder.configurationURL.path) describes another model (\(saved.model)); "
+                + "resume with the same model options")
+        }
+        let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
+        completedEpochs = counters["epoch"] ?? 0
+        step = counters["step"] ?? 0
+        baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
+    }
+
+    private func writeReport(_ summary: VariationalSummary) throws {
+        let configuration = String(decoding: try runConfiguration.encodedJSON(), as: UTF8.self)
+        try RunReport.write(
+            to: folder.url, title: "Latent run: \(model.configuration.kind.rawValue) on \(dataset)",
+            configuration: configuration,
+            curves: [("Training loss (nats per image)", ["loss"]),
+                     ("Test loss per epoch (nats per image)", ["test_loss", "train_loss"]),
+                     ("ELBO terms (training)", ["reconstruction", "kl"])],
+            images: [("samples.png", "samples from the prior"), ("reconstructions.png", "test images (odd rows) and reconstructions"),
+                     ("interpolation.png", "interpolations between test codes")],
+            summary: summary.rows)
+    }
+}
+
+/// What a finished training run reports.
+public struct VariationalSummary: Sendable {
+    public let epochs: Int
+    public let steps: Int
+    public let test: VariationalEvaluation
+    public let seconds: Double
+
+    /// The summary as table rows.
+    public var rows: [(String, String)] {
+        [("epochs", "\(epochs)"), ("steps", "\(steps)"),
+         ("test loss (−ELBO, nats/image)", String(format: "%.2f", test.negativeELBO)),
+         ("test reconstruction (nats/image)", String(format: "%.2f", test.reconstruction)),
+         ("test KL (nats/image)", String(format: "%.2f", test.kl)),
+         ("training time", ProgressReporter.duration(seconds))]
+    }
+}
