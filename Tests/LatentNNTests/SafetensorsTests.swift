@@ -150,6 +150,24 @@ struct SafetensorsTests {
         }
     }
 
+    @Test func deeplyNestedOrRandomHeadersThrowNeverCrash() throws {
+        let nested =
+            "{\"a\":" + String(repeating: "[", count: 100_000)
+            + String(repeating: "]", count: 100_000) + "}"
+        #expect(Self.problem(Self.image(header: nested, data: [])) != nil)
+        // Seeded random damage: several header bytes replaced at once.
+        let bytes = try [UInt8](Data(contentsOf: Self.fixture("reference.safetensors")))
+        var generator = SplitMix64(seed: 11)
+        for _ in 0..<2000 {
+            var damaged = bytes
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                damaged[Int.random(in: 8..<392, using: &generator)] = UInt8.random(
+                    in: 0...255, using: &generator)
+            }
+            _ = Self.problem(damaged)
+        }
+    }
+
     @Test func namesEachKindOfMalformedHeader() {
         let one = "\"dtype\":\"F32\",\"shape\":[1]"
         let cases: [(String, [UInt8], CheckpointError.Problem)] = [
