@@ -9,7 +9,10 @@ struct Latent: ParsableCommand {
         commandName: "latent",
         abstract: "Deep generative models (VAEs and GANs) in Swift: train, sample, evaluate.",
         version: LatentVersion.string,
-        subcommands: [TrainCommand.self, ModelsCommand.self, DataCommand.self])
+        subcommands: [
+            TrainCommand.self, SampleCommand.self, EvalCommand.self, ReconstructCommand.self,
+            InterpolateCommand.self, TraverseCommand.self, ModelsCommand.self, DataCommand.self,
+        ])
 }
 
 /// The version the tool reports.

@@ -132,6 +132,35 @@ public enum VariationalPictures {
         return withoutGradients { model.decodeMean(Tensor(shape: [size * size, 2], scalars: points), labels: labels) }
     }
 
+    /// For a 2-D latent space: the posterior means of `data` scattered, coloured by label
+    /// (ten distinct colours, cycling beyond ten classes).
+    public static func codeScatter(model: VariationalAutoencoder, data: Dataset, limit: Int = 5000) -> PNGImage {
+        precondition(model.configuration.latentDimension == 2, "the code scatter needs a 2-D latent space")
+        let count = min(limit, data.count)
+        let palette: [ScatterPlot.Color] = [
+            .init(red: 31, green: 119, blue: 180), .init(red: 255, green: 127, blue: 14), .init(red: 44, green: 160, blue: 44),
+            .init(red: 214, green: 39, blue: 40), .init(red: 148, green: 103, blue: 189), .init(red: 140, green: 86, blue: 75),
+            .init(red: 227, green: 119, blue: 194), .init(red: 127, green: 127, blue: 127), .init(red: 188, green: 189, blue: 34),
+            .init(red: 23, green: 190, blue: 207),
+        ]
+        model.eval()
+        defer { model.train() }
+        let codes = withoutGradients {
+            Tensor.concatenate(stride(from: 0, to: count, by: 1000).map { start in
+                let range = start..<min(start + 1000, count)
+                let labels = model.configuration.isConditional ? data.labels.map { Array($0[range]) } : nil
+                return model.encode(data.examples.sliced(range, alongAxis: 0), labels: labels).mean
+            }, alongAxis: 0)
+        }
+        var plot = ScatterPlot(size: 512, bounds: -4...4)
+        let labels = data.labels ?? [Int](repeating: 0, count: data.count)
+        for label in Set(labels.prefix(count)).sorted() {
+            let indices = (0..<count).filter { labels[$0] == label }
+            plot.add(codes.gathered(indices: indices, alongAxis: 0), color: palette[label % palette.count])
+        }
+        return plot.rendered()
+    }
+
     /// Whether the model's examples are images a grid can show.
     public static func isImage(_ model: VariationalAutoencoder) -> Bool {
         let shape = model.configuration.imageShape

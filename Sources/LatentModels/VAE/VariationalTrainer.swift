@@ -51,10 +51,7 @@ public final class VariationalTrainer {
         var trainingSet = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
         var testSet = options.testLimit.map { test.subset(0..<min($0, test.count)) } ?? test
         // The test set is binarised once with a fixed seed under both binarised protocols.
-        if options.dataProtocol != .intensities {
-            var testGenerator = SplitMix64(seed: 0x7E57)
-            testSet = testSet.bernoulliSampled(using: &testGenerator)
-        }
+        if options.dataProtocol != .intensities { testSet = VariationalTrainer.binarizedTestSet(testSet) }
         if options.dataProtocol == .staticBinarized {
             var binarizer = SplitMix64(seed: options.seed).derived(0xB1)
             trainingSet = trainingSet.bernoulliSampled(using: &binarizer)
@@ -73,6 +70,12 @@ public final class VariationalTrainer {
         } else {
             try folder.writeConfiguration(runConfiguration)
         }
+    }
+
+    /// The test set binarised once with a fixed seed, as both binarised protocols evaluate on.
+    public static func binarizedTestSet(_ test: Dataset) -> Dataset {
+        var generator = SplitMix64(seed: 0x7E57)
+        return test.bernoulliSampled(using: &generator)
     }
 
     /// The configuration recorded in `config.json`.

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+
+/// Runs a command body, turning any error into one line on standard error and exit code 1.
+func reportingErrors(_ command: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("latent \(command): error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// Where a command writes an array of images: a PNG grid or a NumPy `.npy` file.
+enum OutputFormat {
+    case png, npy
+
+    /// The format named by the file's extension.
+    init(path: String) throws {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "png": self = .png
+        case "npy": self = .npy
+        default: throw ValidationError("--out must end in .png (an image grid) or .npy (a NumPy array), got '\(path)'")
+        }
+    }
+}

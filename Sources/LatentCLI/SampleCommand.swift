@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import LatentData
+import LatentModels
+import LatentTensor
+
+/// `latent sample`: new examples from a trained model.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw samples from a trained model into a PNG grid or a .npy array.")
+
+    @Option(name: .customLong("run"), help: "The run folder of a trained model.")
+    var runFolder: String
+
+    @Option(help: "How many samples.")
+    var count: Int = 64
+
+    @Option(help: "Output file: .png (grid) or .npy (array in the data's layout and range).")
+    var out: String
+
+    @Option(help: "Class label to condition on (conditional models only).")
+    var label: Int?
+
+    @Option(help: "Scale of the prior's standard deviation (below 1: more typical, less varied samples).")
+    var temperature: Float = 1
+
+    @Option(help: "Tiles per row of the PNG grid.")
+    var columns: Int?
+
+    @Option(help: "Seed of the sampling noise.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("--count must be positive.") }
+        guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
+        _ = try OutputFormat(path: out)
+    }
+
+    func run() throws {
+        try reportingErrors("sample") {
+            let trained = try TrainedRun(path: runFolder)
+            var generator = SplitMix64(seed: seed)
+            let images: Tensor
+            switch trained.model {
+            case .variational(let model):
+                let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
+                                                    classCount: model.configuration.classCount)
+                images = VariationalPictures.samples(model: model, count: count, labels: labels,
+                                                     temperature: temperature, using: &generator)
+            case .classifier:
+                throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
+            }
+            try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
+            print("wrote \(count) samples to \(out)")
+        }
+    }
+
+    /// The labels to condition on: `--label` for every sample, or the classes in turn.
+    private func conditioningLabels(isConditional: Bool, classCount: Int) throws -> [Int]? {
+        guard isConditional else {
+            if label != nil { throw RunError("--label: the model in \(runFolder) is not conditional") }
+            return nil
+        }
+        if let label {
+            guard (0..<classCount).contains(label) else {
+                throw RunError("--label \(label) is not a class of the model in \(runFolder) (0..<\(classCount))")
+            }
+            return [Int](repeating: label, count: count)
+        }
+        return (0..<count).map { $0 % classCount }
+    }
+}
+
+/// Writes images as a PNG grid or a `.npy` array, by the file's extension.
+enum ImageOutput {
+    static func write(_ images: Tensor, to path: String, columns: Int?, valueRange: ClosedRange<Float>) throws {
+        switch try OutputFormat(path: path) {
+        case .npy:
+            try NPY.write(images, to: path)
+        case .png:
+            guard images.rank == 4 || images.rank == 3 else {
+                throw RunError("these samples have shape \(images.shape) and are not images; write them to a .npy file")
+            }
+            try ImageGrid.render(images, columns: columns, valueRange: valueRange).write(to: path)
+        }
+    }
+}
