@@ -81,6 +81,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var classifier: ClassifierConfiguration?
     /// The classifier's training options, for that model.
     public var classifierTraining: ClassifierTrainingOptions?
+    /// The adversarial model's configuration, for that family.
+    public var adversarial: AdversarialConfiguration?
+    /// The adversarial training loop's options, for that family.
+    public var adversarialTraining: AdversarialTrainingOptions?
     /// The version of Latent that wrote the file.
     public var latentVersion: String
 

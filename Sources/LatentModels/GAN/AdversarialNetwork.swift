@@ -1,0 +1,181 @@
+import LatentNN
+import LatentTensor
+
+/// What the generator is fed besides its noise: labels (cgan) and InfoGAN's codes.
+public struct GeneratorCodes: Sendable {
+    /// Class labels, for a conditional model.
+    public var labels: [Int]?
+    /// InfoGAN's categorical code per example.
+    public var categories: [Int]?
+    /// InfoGAN's continuous codes, `[batch, continuousCodes]`, each in [−1, 1].
+    public var continuous: Tensor?
+
+    /// Creates codes; absent parts are drawn or omitted as the model needs.
+    public init(labels: [Int]? = nil, categories: [Int]? = nil, continuous: Tensor? = nil) {
+        self.labels = labels
+        self.categories = categories
+        self.continuous = continuous
+    }
+}
+
+/// A generator–discriminator pair: GAN, DCGAN, WGAN, WGAN-GP, SNGAN, cGAN or InfoGAN.
+///
+/// The generator works in *model space*: data in [0, 1] is scaled to [−1, 1] for a tanh
+/// generator (``toModelSpace(_:)``), and ``sample(count:labels:categories:continuous:using:)``
+/// maps samples back to the data's layout and range. With ``AdversarialConfiguration/averagesGenerator``
+/// the model also keeps `generatorAverage`, an exponential moving average of the generator's
+/// weights (Yazıcı et al. 2019), which sampling uses. Parameters are named `generator.…`,
+/// `discriminator.…` and `generatorAverage.…`.
+public final class AdversarialNetwork: Module {
+    /// How the model was built.
+    public let configuration: AdversarialConfiguration
+    /// G.
+    public let generator: Generator
+    /// D (or the critic).
+    public let discriminator: Discriminator
+    /// The moving average of the generator's weights, when kept.
+    public let generatorAverage: Generator?
+
+    /// Builds both networks from one generator of random numbers.
+    public init(
+        _ configuration: AdversarialConfiguration,
+        using random: inout some RandomNumberGenerator
+    ) {
+        self.configuration = configuration
+        generator = Generator(configuration, using: &random)
+        discriminator = Discriminator(configuration, using: &random)
+        if configuration.averagesGenerator {
+            let average = Generator(configuration, using: &random)
+            generatorAverage = average
+            average.setFrozen(true)
+            Self.copy(from: generator, to: average)
+        } else {
+            generatorAverage = nil
+        }
+    }
+
+    public var children: [(name: String, module: any Module)] {
+        [("generator", generator), ("discriminator", discriminator)]
+            + (generatorAverage.map { [("generatorAverage", $0)] } ?? [])
+    }
+
+    // MARK: - Generator input
+
+    /// Draws the generator's input for `count` examples: noise, then the one-hot label, then
+    /// InfoGAN's one-hot category and continuous codes, `[count, generatorInputSize]`.
+    ///
+    /// Codes not given are drawn uniformly; labels must be given for a conditional model.
+    /// - Returns: the input and the codes it holds.
+    public func generatorInput(
+        count: Int, codes: GeneratorCodes = GeneratorCodes(),
+        using random: inout some RandomNumberGenerator
+    ) -> (input: Tensor, codes: GeneratorCodes) {
+        var parts: [Tensor] = [
+            configuration.uniformNoise
+                ? Tensor(randomUniform: [count, configuration.noiseDimension], lowerBound: -1,
+                         upperBound: 1, using: &random)
+                : Tensor(randomNormal: [count, configuration.noiseDimension], using: &random)
+        ]
+        var used = GeneratorCodes()
+        if configuration.isConditional {
+            guard let labels = codes.labels else {
+                preconditionFailure("AdversarialNetwork: a conditional model needs labels")
+            }
+            precondition(labels.count == count, "AdversarialNetwork: \(labels.count) labels for \(count) samples")
+            parts.append(oneHot(labels, classes: configuration.classCount))
+            used.labels = labels
+        }
+        if configuration.categoricalCode > 0 {
+            let categories = codes.categories
+                ?? (0..<count).map { _ in Int(random.next() % UInt64(configuration.categoricalCode)) }
+            precondition(categories.count == count, "AdversarialNetwork: \(categories.count) categories for \(count) samples")
+            parts.append(oneHot(categories, classes: configuration.categoricalCode))
+            used.categories = categories
+        }
+        if configuration.continuousCodes > 0 {
+            let continuous = codes.continuous
+                ?? Tensor(randomUniform: [count, configuration.continuousCodes], lowerBound: -1,
+                          upperBound: 1, using: &random)
+            precondition(
+                continuous.shape == [count, configuration.continuousCodes],
+                "AdversarialNetwork: continuous codes \(continuous.shape) are not [\(count), \(configuration.continuousCodes)]")
+            parts.append(continuous)
+            used.continuous = continuous
+        }
+        return (parts.count == 1 ? parts[0] : Tensor.concatenate(parts, alongAxis: 1), used)
+    }
+
+    // MARK: - Sampling
+
+    /// New examples in the data's layout and range (`[count] + exampleShape`, [0, 1] for
+    /// images), from the averaged generator when one is kept, in evaluation mode.
+    ///
+    /// - Parameters:
+    ///   - count: how many examples.
+    ///   - labels: one class per example, for a conditional model (required there).
+    ///   - categories: InfoGAN's categorical code per example (drawn when `nil`).
+    ///   - continuous: InfoGAN's continuous codes `[count, continuousCodes]` (drawn when `nil`).
+    ///   - random: the source of the noise.
+    public func sample(
+        count: Int, labels: [Int]? = nil, categories: [Int]? = nil, continuous: Tensor? = nil,
+        using random: inout some RandomNumberGenerator
+    ) -> Tensor {
+        let input = generatorInput(
+            count: count, codes: GeneratorCodes(labels: labels, categories: categories, continuous: continuous),
+            using: &random
+        ).input
+        return sample(input: input)
+    }
+
+    /// The samples for a generator input `[count, generatorInputSize]`, in data space.
+    public func sample(input: Tensor) -> Tensor {
+        let network = generatorAverage ?? generator
+        let wasTraining = isTraining(network)
+        network.eval()
+        defer { network.setTraining(wasTraining) }
+        return withoutGradients { toDataSpace(network(input)) }
+    }
+
+    /// Data (`[batch] + exampleShape`, images in [0, 1]) in the generator's range.
+    public func toModelSpace(_ data: Tensor) -> Tensor {
+        configuration.output == .tanh ? data * 2 - 1 : data
+    }
+
+    /// Generator output mapped back to the data's range.
+    public func toDataSpace(_ generated: Tensor) -> Tensor {
+        configuration.output == .tanh ? (generated + 1) * 0.5 : generated
+    }
+
+    // MARK: - Moving average
+
+    /// Moves the averaged generator towards the generator: `average ← decay · average +
+    /// (1 − decay) · current`; BatchNorm statistics are copied.
+    public func updateAverage(decay: Float) {
+        guard let generatorAverage else { return }
+        for (average, current) in zip(generatorAverage.parameters, generator.parameters) {
+            let values = current.value.scalars
+            average.updateInPlace { buffer in
+                for index in buffer.indices {
+                    buffer[index] = decay * buffer[index] + (1 - decay) * values[index]
+                }
+            }
+        }
+        for (average, current) in zip(generatorAverage.namedBuffers, generator.namedBuffers) {
+            average.buffer.value = current.buffer.value
+        }
+    }
+
+    static func copy(from source: Generator, to target: Generator) {
+        for (to, from) in zip(target.parameters, source.parameters) {
+            let values = from.value.scalars
+            to.updateInPlace { buffer in for index in buffer.indices { buffer[index] = values[index] } }
+        }
+        for (to, from) in zip(target.namedBuffers, source.namedBuffers) {
+            to.buffer.value = from.buffer.value
+        }
+    }
+
+    private func isTraining(_ generator: Generator) -> Bool {
+        generator.layers.layers.compactMap { $0 as? BatchNorm }.first?.isTraining ?? true
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+import LatentData
+import LatentNN
+import LatentOptimizers
+import LatentTensor
+
+/// Trains an adversarial model and keeps its run folder: checkpoints, metrics, pictures, report.
+///
+/// Step `s` draws its noise, interpolation weights and dropout masks from a generator derived
+/// from the seed and `s`, and its real batches by their global index in the seeded epoch
+/// orders, so a run resumed from any checkpoint continues exactly as an uninterrupted one.
+public final class AdversarialTrainer {
+    /// The model being trained.
+    public let model: AdversarialNetwork
+    /// The loop's settings.
+    public let options: AdversarialTrainingOptions
+    /// Where everything is written.
+    public let folder: RunFolder
+    /// G's optimiser.
+    public let generatorOptimizer: any Optimizer
+    /// D's optimiser.
+    public let discriminatorOptimizer: any Optimizer
+    /// The training data in model space.
+    let training: Dataset
+    private let loader: DataLoader
+    private let dataset: String
+    private var cachedOrder: (epoch: Int, order: [Int])?
+    /// Generator steps taken.
+    public private(set) var step = 0
+
+    /// Prepares a run: builds the model, or restores it and both optimisers from `folder`.
+    ///
+    /// - Parameters:
+    ///   - configuration: the model to build.
+    ///   - options: the training loop's settings.
+    ///   - training: the training set in the data's own range ([0, 1] for images).
+    ///   - dataset: the dataset's specification, recorded in `config.json`.
+    ///   - folder: the run folder; with `resuming`, training continues from its checkpoint.
+    /// - Throws: ``ConfigurationError`` for settings that cannot work, ``RunError`` for data of
+    ///   another shape or an unreadable run folder.
+    public init(
+        configuration: AdversarialConfiguration, options: AdversarialTrainingOptions,
+        training: Dataset, dataset: String, folder: RunFolder, resuming: Bool
+    ) throws {
+        try configuration.validate()
+        try options.validate()
+        guard training.exampleShape == configuration.exampleShape else {
+            throw RunError("data of shape \(training.exampleShape) does not match the model's \(configuration.exampleShape)")
+        }
+        guard !configuration.isConditional || training.labels != nil else {
+            throw RunError("\(configuration.kind.rawValue) needs labelled data; \(dataset) has no labels")
+        }
+        self.options = options
+        self.folder = folder
+        self.dataset = dataset
+        var random = SplitMix64(seed: options.seed)
+        model = AdversarialNetwork(configuration, using: &random)
+        var data = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
+        data.examples = model.toModelSpace(data.examples)
+        self.training = data
+        loader = DataLoader(
+            dataset: data, batchSize: min(options.batchSize, data.count), shuffles: true,
+            dropsLast: true, seed: options.seed)
+        func optimizer(_ learningRate: Float) -> any Optimizer {
+            switch options.optimizer {
+            case .sgd: return SGD(learningRate: learningRate, momentum: options.momentum)
+            case .adam:
+                return Adam(learningRate: learningRate, beta1: options.beta1, beta2: options.beta2)
+            case .rmsprop: return RMSProp(learningRate: learningRate)
+            }
+        }
+        generatorOptimizer = optimizer(options.learningRate)
+        discriminatorOptimizer = optimizer(options.discriminatorLearningRate ?? options.learningRate)
+        // WGAN's critic starts inside its clipping box, so every step is a projected one.
+        if let clip = options.clipValue {
+            clampParameters(model.discriminator.trainableParameters, to: -clip...clip)
+        }
+        if resuming {
+            try restore()
+        } else {
+            try folder.writeConfiguration(runConfiguration)
+        }
+    }
+
+    /// The configuration recorded in `config.json`.
+    public var runConfiguration: RunConfiguration {
+        var configuration = RunConfiguration(model: model.configuration.kind.rawValue, dataset: dataset)
+        configuration.adversarial = model.configuration
+        configuration.adversarialTraining = options
+        return configuration
+    }
+
+    // MARK: - The loop
+
+    /// Runs the remaining steps, writing metrics, checkpoints and pictures as it goes.
+    ///
+    /// - Throws: ``RunError`` when a loss stops being finite (naming the step; the last good
+    ///   checkpoint is kept) or a file cannot be written.
+    @discardableResult
+    public func run(quiet: Bool = false) throws -> AdversarialSummary {
+        let log = try MetricsLog(url: folder.metricsURL)
+        let progress = ProgressReporter(total: options.steps, label: model.configuration.kind.rawValue)
+        let start = Date()
+        var last = AdversarialStep()
+        while step < options.steps {
+            let record = trainStep()
+            guard record.isFinite else {
+                throw RunError("training diverged: a loss became non-finite at step \(step + 1) "
+                    + "(d_loss \(record.discriminatorLoss), g_loss \(record.generatorLoss)); stopped; "
+                    + "the last good checkpoint is kept in \(folder.url.path)")
+            }
+            last = record
+            step += 1
+            if step % options.logEvery == 0 || step == options.steps {
+                log.append([("step", .integer(step))]
+                    + record.fields.map { ($0.0, .number(Double($0.1))) }
+                    + [("seconds", .number(Date().timeIntervalSince(start)))])
+            }
+            if !quiet { progress.update(step: step, values: record.progressFields) }
+            if options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
+                try saveCheckpoint()
+            }
+            if options.sampleEvery > 0 && step % options.sampleEvery == 0 {
+                try AdversarialPictures.write(model: model, data: training, folder: folder,
+                                              seed: options.seed, step: step)
+            }
+        }
+        try saveCheckpoint()
+        try AdversarialPictures.write(model: model, data: training, folder: folder, seed: options.seed, step: nil)
+        let summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
+        try writeReport(summary)
+        return summary
+    }
+
+    /// Takes one generator step and its `discriminatorSteps` discriminator steps; does not
+    /// advance ``step``.
+    public func trainStep() -> AdversarialStep {
+        var random = SplitMix64(seed: options.seed).derived(0x57E9_0000_0000 &+ UInt64(step))
+        var record = AdversarialStep()
+        model.train()
+        var real = Tensor(0), labels: [Int]?
+        for inner in 0..<options.discriminatorSteps {
+            (real, labels) = realBatch(step * options.discriminatorSteps + inner)
+            model.discriminator.reseedDropout(random.next())
+            let (input, codes) = model.generatorInput(
+                count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
+            let fake = withoutGradients { model.generator(input) }
+            let objective = discriminatorObjective(
+                real: real, labels: labels, fake: fake, codes: codes, using: &random)
+            record.discriminatorLoss = objective.adversarial.scalar
+            record.gradientPenalty = objective.penalty?.scalar
+            record.interpolateGradientNorm = objective.interpolateGradientNorm
+            guard objective.total.scalar.isFinite else { return record }
+            updateDiscriminator(objective.total)
+            record.realScore = meanScore(objective.realScore)
+            record.fakeScore = meanScore(objective.fakeScore)
+            if model.configuration.loss == .wasserstein {
+                record.wasserstein = objective.realScore.mean().scalar - objective.fakeScore.mean().scalar
+            }
+        }
+        model.discriminator.reseedDropout(random.next())
+        let (input, codes) = model.generatorInput(
+            count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
+        let objective = generatorObjective(input: input, codes: codes, real: real, labels: labels)
+        record.generatorLoss = objective.adversarial.scalar
+        record.informationLoss = objective.information?.scalar
+        guard objective.total.scalar.isFinite else { return record }
+        record.generatorGradientNorm = updateGenerator(objective.total)
+        return record
+    }
+
+    /// D's objective on one real and one generated batch: the adversarial loss, plus λ times
+    /// the gradient penalty and InfoGAN's mutual-information term where they apply.
+    func discriminatorObjective(
+        real: Tensor, labels: [Int]?, fake: Tensor, codes: GeneratorCodes,
+        using random: inout some RandomNumberGenerator
+    ) -> (total: Tensor, adversarial: Tensor, realScore: Tensor, fakeScore: Tensor,
+          penalty: Tensor?, interpolateGradientNorm: Float?)
+    {
+        let discriminator = model.discriminator
+        let fakeFeatures = discriminator.features(fake, labels: labels)
+        let realScore = discriminator.score(features: discriminator.features(real, labels: labels))
+        let fakeScore = discriminator.score(features: fakeFeatures)
+        let adversarial = AdversarialLosses.discriminator(
+            real: realScore, fake: fakeScore, loss: model.configuration.loss,
+            realTarget: 1 - options.labelSmoothing)
+        var total = adversarial
+        var penalty: Tensor?, norm: Float?
+        if options.penaltyWeight > 0 {
+            (penalty, norm) = AdversarialLosses.gradientPenalty(
+                real: real, fake: fake, critic: { discriminator($0, labels: labels) }, using: &random)
+            total = total + options.penaltyWeight * penalty!
+        }
+        if model.configuration.hasCodeHead {
+            total = total + options.informationWeight * information(fakeFeatures, codes)
+        }
+        return (total, adversarial, realScore, fakeScore, penalty, norm)
+    }
+
+    /// G's objective for one generator input: the adversarial loss (or feature matching
+    /// against `real`), plus InfoGAN's mutual-information term.
+    func generatorObjective(input: Tensor, codes: GeneratorCodes, real: Tensor, labels: [Int]?)
+        -> (total: Tensor, adversarial: Tensor, information: Tensor?)
+    {
+        let discriminator = model.discriminator
+        let fakeFeatures = discriminator.features(model.generator(input), labels: labels)
+        let adversarial: Tensor
+        if options.featureMatching {
+            let realFeatures = withoutGradients { discriminator.features(real, labels: labels) }
+            adversarial = AdversarialLosses.featureMatching(real: realFeatures, fake: fakeFeatures)
+        } else {
+            adversarial = AdversarialLosses.generator(
+                fake: discriminator.score(features: fakeFeatures), loss: model.configuration.loss)
+        }
+        guard model.configuration.hasCodeHead else { return (adversarial, adversarial, nil) }
+        let information = information(fakeFeatures, codes)
+        return (adversarial + options.informationWeight * information, adversarial, information)
+    }
+
+    /// One optimiser step of D on `loss`, then WGAN's clipping.
+    func updateDiscriminator(_ loss: Tensor) {
+        let parameters = model.discriminator.trainableParameters
+        discriminatorOptimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
+        if let clip = options.clipValue { clampParameters(parameters, to: -clip...clip) }
+    }
+
+    /// One optimiser step of G on `loss`, then the weight average; returns the gradient's norm.
+    func updateGenerator(_ loss: Tensor) -> Float {
+        let parameters = model.generator.trainableParameters
+        let gradients = loss.gradients(withRespectTo: parameters.map(\.value))
+        generatorOptimizer.update(parameters, with: gradients)
+        model.updateAverage(decay: options.averageDecay)
+        return gradientNorm(gradients)
+    }
+
+    private func information(_ features: Tensor, _ codes: GeneratorCodes) -> Tensor {
+        AdversarialLosses.mutualInformation(
+            predictions: model.discriminator.codePredictions(features: features), codes: codes,
+            categorical: model.configuration.categoricalCode,
+            continuousWeight: options.continuousWeight)
+    }
+
+    private func meanScore(_ scores: Tensor) -> Float {
+        withoutGradients { model.configuration.loss.isLogistic ? scores.sigmoid().mean().scalar : scores.mean().scalar }
+    }
+
+    /// The real batch with global index `index`: batch `index % batchCount` of the seeded
+    /// order of epoch `index / batchCount`.
+    func realBatch(_ index: Int) -> (examples: Tensor, labels: [Int]?) {
+        let epoch = index / loader.batchCount, position = index % loader.batchCount
+        if cachedOrder?.epoch != epoch { cachedOrder = (epoch, loader.order(epoch: epoch)) }
+        let size = loader.batchSize
+        let indices = Array(cachedOrder!.order[(position * size)..<((position + 1) * size)])
+        let batch = training.subset(indices: indices)
+        return (batch.examples, model.configuration.isConditional ? batch.labels : nil)
+    }
+
+    // MARK: - Checkpoints
+
+    private var optimizers: [String: any CheckpointableState] {
+        ["generator": generatorOptimizer, "discriminator": discriminatorOptimizer]
+    }
+
+    private func saveCheckpoint() throws {
+        // A step whose update produced non-finite weights must not overwrite the last good state.
+        for (name, parameter) in model.namedParameters {
+            guard parameter.value.withUnsafeScalars({ $0.allSatisfy(\.isFinite) }) else {
+                throw RunError("training diverged: \(name) holds non-finite values after step \(step); "
+                    + "stopped; the last good checkpoint is kept in \(folder.url.path)")
+            }
+        }
+        try Checkpoint.save(module: model, optimizers: optimizers, counters: ["step": step], to: folder.url)
+    }
+
+    private func restore() throws {
+        let saved = try folder.readConfiguration()
+        guard saved.adversarial == model.configuration else {
+            throw RunError("--resume: \(folder.configurationURL.path) describes another model (\(saved.model)); "
+                + "resume with the same model options")
+        }
+        let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
+        step = counters["step"] ?? 0
+    }
+
+    private func writeReport(_ summary: AdversarialSummary) throws {
+        let configuration = String(decoding: try runConfiguration.encodedJSON(), as: UTF8.self)
+        try RunReport.write(
+            to: folder.url, title: "Latent run: \(model.configuration.kind.rawValue) on \(dataset)",
+            configuration: configuration,
+            curves: [("Losses", ["d_loss", "g_loss"]), ("Mean D(x) and D(G(z))", ["d_real", "d_fake"]),
+                     ("Critic's Wasserstein estimate", ["wasserstein"]),
+                     ("Gradient norms", ["g_grad_norm", "gp_norm"]), ("Mutual-information loss", ["info_loss"])],
+            images: [("samples.png", "samples from a fixed noise batch"),
+                     ("scatter.png", "samples (orange) over data (blue)")],
+            summary: summary.rows)
+    }
+}
+
+/// What a finished adversarial run reports.
+public struct AdversarialSummary: Sendable {
+    /// Generator steps taken.
+    public let steps: Int
+    /// The telemetry of the last step.
+    public let last: AdversarialStep
+    /// Wall-clock time of this invocation.
+    public let seconds: Double
+
+    /// The summary as table rows.
+    public var rows: [(String, String)] {
+        [("generator steps", "\(steps)")]
+            + last.fields.map { ($0.0 + " (last step)", String(format: "%.4g", $0.1)) }
+            + [("training time", ProgressReporter.duration(seconds))]
+    }
+}

@@ -1,0 +1,105 @@
+/// The optimiser both players use.
+public enum AdversarialOptimizer: String, Codable, CaseIterable, Sendable {
+    /// SGD with momentum, as the GAN paper.
+    case sgd
+    /// Adam with the recipe's betas.
+    case adam
+    /// RMSProp, as WGAN.
+    case rmsprop
+}
+
+/// The training loop's settings for an adversarial model; stored in `config.json`.
+public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
+    /// Generator updates to take.
+    public var steps = 10_000
+    /// Examples per batch (real and generated alike).
+    public var batchSize = 64
+    /// Discriminator (critic) updates per generator update: the paper's k.
+    public var discriminatorSteps = 1
+    /// The optimiser.
+    public var optimizer: AdversarialOptimizer = .adam
+    /// The generator's step size.
+    public var learningRate: Float = 2e-4
+    /// The discriminator's step size (default: the generator's).
+    public var discriminatorLearningRate: Float?
+    /// Adam's β₁.
+    public var beta1: Float = 0.5
+    /// Adam's β₂.
+    public var beta2: Float = 0.999
+    /// SGD's momentum.
+    public var momentum: Float = 0.5
+    /// WGAN's weight clipping: critic weights are clamped to ±c after each update (nil: none).
+    public var clipValue: Float?
+    /// WGAN-GP's λ (0: no penalty).
+    public var penaltyWeight: Float = 0
+    /// One-sided label smoothing: real examples are labelled `1 − labelSmoothing`.
+    public var labelSmoothing: Float = 0
+    /// Train G to match the mean of D's body features on data (Salimans et al. 2016).
+    public var featureMatching = false
+    /// The decay of the generator's weight average, when the model keeps one.
+    public var averageDecay: Float = 0.999
+    /// The weight λ of InfoGAN's mutual-information term.
+    public var informationWeight: Float = 1
+    /// The weight of InfoGAN's continuous codes within that term.
+    public var continuousWeight: Float = 0.1
+    /// Seeds initialisation, batches, noise and dropout masks.
+    public var seed: UInt64 = 1
+    /// Steps between records in `metrics.jsonl`.
+    public var logEvery = 100
+    /// Steps between sample grids (and scatters on 2-D data); 0: only at the end.
+    public var sampleEvery = 1000
+    /// Steps between checkpoints; 0: only at the end.
+    public var checkpointEvery = 1000
+    /// Use only the first this-many training examples.
+    public var trainingLimit: Int?
+
+    /// DCGAN's settings.
+    public init() {}
+
+    /// The published recipe of `kind`: optimiser, step sizes, batch size, critic steps and the
+    /// Lipschitz constraint.
+    public static func recipe(_ kind: AdversarialKind) -> AdversarialTrainingOptions {
+        var options = AdversarialTrainingOptions()
+        switch kind {
+        case .gan:
+            // Goodfellow et al. 2014's pylearn2 setup: SGD 0.1 with momentum 0.5, batches of 100, k = 1.
+            options.optimizer = .sgd
+            options.learningRate = 0.1
+            options.momentum = 0.5
+            options.batchSize = 100
+        case .dcgan, .cgan, .infogan:
+            options.batchSize = kind == .dcgan ? 128 : 64
+        case .wgan:
+            options.optimizer = .rmsprop
+            options.learningRate = 5e-5
+            options.clipValue = 0.01
+            options.discriminatorSteps = 5
+        case .wganGP:
+            options.learningRate = 1e-4
+            options.beta2 = 0.9
+            options.penaltyWeight = 10
+            options.discriminatorSteps = 5
+        case .sngan:
+            options.beta2 = 0.999
+        }
+        return options
+    }
+
+    /// Checks the values; a user error names the offending option.
+    public func validate() throws {
+        func require(_ condition: Bool, _ message: String) throws {
+            if !condition { throw ConfigurationError(message) }
+        }
+        try require(steps > 0, "--steps must be positive, got \(steps)")
+        try require(batchSize > 1, "--batch-size must be at least 2, got \(batchSize)")
+        try require(discriminatorSteps >= 1, "--d-steps must be at least 1, got \(discriminatorSteps)")
+        try require(learningRate > 0, "--learning-rate must be positive")
+        try require((discriminatorLearningRate ?? 1) > 0, "--d-learning-rate must be positive")
+        try require((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam's betas must be in [0, 1)")
+        try require((clipValue ?? 1) > 0, "--clip must be positive")
+        try require(penaltyWeight >= 0, "--penalty-weight must be non-negative")
+        try require((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1)")
+        try require((0..<1).contains(averageDecay), "--ema-decay must be in [0, 1)")
+        try require(logEvery > 0, "--log-every must be positive")
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import LatentData
+import LatentNN
+import LatentTensor
+import Testing
+
+@testable import LatentModels
+
+/// A tiny setup of `kind`: 2-D points (labelled 0, 1, 2 by angle) or 8×8 grey images, MLPs of
+/// 16 units, convolutions of width 4, batches of 16, step size 1e-4.
+func tinyAdversarial(_ kind: AdversarialKind, images: Bool = false)
+    -> (AdversarialConfiguration, AdversarialTrainingOptions, Dataset)
+{
+    var random = SplitMix64(seed: 21)
+    let shape = images ? [1, 8, 8] : [2]
+    var configuration = AdversarialConfiguration.recipe(kind, exampleShape: shape, classCount: 3)
+    configuration.generatorHidden = [16, 16]
+    configuration.discriminatorHidden = [16, 16]
+    configuration.width = 4
+    configuration.noiseDimension = 4
+    configuration.dropout = 0
+    var options = AdversarialTrainingOptions.recipe(kind)
+    options.batchSize = 16
+    options.learningRate = 1e-4
+    options.logEvery = 1
+    options.sampleEvery = 0
+    options.checkpointEvery = 0
+    let examples = images
+        ? Tensor(randomUniform: [32, 1, 8, 8], using: &random)
+        : (try! ToyDistribution(parsing: "ring8")).sample(count: 32, using: &random)
+    let labels = (0..<32).map { $0 % 3 }
+    let data = Dataset(name: "tiny", examples: examples, labels: labels, classCount: 3, valueRange: 0...1)
+    return (configuration, options, data)
+}
+
+func adversarialTrainer(
+    _ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions, _ data: Dataset,
+    folder: String = temporaryFolder(), resuming: Bool = false
+) throws -> AdversarialTrainer {
+    try AdversarialTrainer(
+        configuration: configuration, options: options, training: data, dataset: "tiny",
+        folder: RunFolder(creating: folder, resuming: resuming), resuming: resuming)
+}
+
+@Suite("GAN trainer")
+struct GANTrainerTests {
+    /// One discriminator step and one generator step of every model lower their own loss on
+    /// the same batch (the spectral norm's power iteration is run to convergence first).
+    @Test(arguments: [
+        (AdversarialKind.gan, false), (.gan, true), (.dcgan, true), (.wgan, false), (.wganGP, false),
+        (.sngan, false), (.cgan, false), (.infogan, false), (.infogan, true),
+    ])
+    func oneStepLowersEachLoss(kind: AdversarialKind, images: Bool) throws {
+        var (configuration, options, data) = tinyAdversarial(kind, images: images)
+        options.featureMatching = kind == .cgan  // covers the feature-matching objective too
+        let trainer = try adversarialTrainer(configuration, options, data)
+        defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
+        let (real, labels) = trainer.realBatch(0)
+        var random = SplitMix64(seed: 9)
+        let (input, codes) = trainer.model.generatorInput(
+            count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
+        let fake = withoutGradients { trainer.model.generator(input) }
+        func discriminatorLoss() -> Tensor {
+            var alpha = SplitMix64(seed: 4)
+            return trainer.discriminatorObjective(
+                real: real, labels: labels, fake: fake, codes: codes, using: &alpha
+            ).total
+        }
+        func generatorLoss() -> Tensor {
+            trainer.generatorObjective(input: input, codes: codes, real: real, labels: labels).total
+        }
+        for _ in 0..<(configuration.spectralNorm ? 40 : 0) { _ = discriminatorLoss() }
+        let before = discriminatorLoss()
+        trainer.updateDiscriminator(before)
+        let after = discriminatorLoss().scalar
+        #expect(after < before.scalar, "\(kind) D: \(before.scalar) → \(after)")
+        let generatorBefore = generatorLoss()
+        let norm = trainer.updateGenerator(generatorBefore)
+        let generatorAfter = generatorLoss().scalar
+        #expect(norm > 0)
+        #expect(generatorAfter < generatorBefore.scalar, "\(kind) G: \(generatorBefore.scalar) → \(generatorAfter)")
+    }
+
+    /// A small GAN on ring8-like data pulls its samples onto the ring: the mean distance from
+    /// a sample to its nearest mode falls to under half its starting value in 600 steps.
+    @Test func samplesMoveTowardTheModes() throws {
+        var random = SplitMix64(seed: 2)
+        let ring = try ToyDistribution(parsing: "ring8")
+        let mixture = ring.mixture!
+        let data = Dataset(name: "ring8", examples: ring.sample(count: 512, using: &random), valueRange: -1...1)
+        var configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [2])
+        configuration.generatorHidden = [32, 32]
+        configuration.discriminatorHidden = [32, 32]
+        configuration.noiseDimension = 4
+        var options = AdversarialTrainingOptions.recipe(.gan)
+        options.optimizer = .adam
+        options.learningRate = 2e-3
+        options.batchSize = 64
+        options.steps = 600
+        options.logEvery = 100
+        options.sampleEvery = 0
+        options.checkpointEvery = 0
+        let trainer = try adversarialTrainer(configuration, options, data)
+        defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
+        func meanDistance() -> Double {
+            var noise = SplitMix64(seed: 77)
+            let samples = trainer.model.sample(count: 400, using: &noise).scalars
+            let distances = (0..<400).map {
+                mixture.nearestCentre(to: SIMD2(Double(samples[2 * $0]), Double(samples[2 * $0 + 1]))).distance
+            }
+            return distances.reduce(0, +) / 400
+        }
+        let before = meanDistance()
+        try trainer.run(quiet: true)
+        let after = meanDistance()
+        #expect(after < 0.5 * before, "mean distance to the nearest mode \(before) → \(after)")
+    }
+
+    /// A run stopped after 3 steps and resumed to 6 ends with the same weights as 6 steps in
+    /// one go; the metrics carry the WGAN-GP telemetry; the run folder loads and samples.
+    @Test func resumesExactlyAndLoads() throws {
+        var (configuration, options, data) = tinyAdversarial(.wganGP)
+        options.steps = 6
+        let straight = try adversarialTrainer(configuration, options, data)
+        defer { try? FileManager.default.removeItem(at: straight.folder.url) }
+        try straight.run(quiet: true)
+
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var firstHalf = options
+        firstHalf.steps = 3
+        try adversarialTrainer(configuration, firstHalf, data, folder: folder).run(quiet: true)
+        let resumed = try adversarialTrainer(configuration, options, data, folder: folder, resuming: true)
+        #expect(resumed.step == 3)
+        try resumed.run(quiet: true)
+        for (a, b) in zip(straight.model.parameters, resumed.model.parameters) {
+            #expect(a.value.scalars == b.value.scalars)
+        }
+
+        let records = MetricsLog.read(straight.folder.metricsURL)
+        #expect(records.count == 6)
+        for key in ["d_loss", "g_loss", "d_real", "d_fake", "wasserstein", "gp_norm", "g_grad_norm"] {
+            #expect(records.last?[key] is Double, "metrics.jsonl lacks \(key)")
+        }
+        #expect(FileManager.default.fileExists(atPath: straight.folder.file("scatter.png").path))
+
+        let loaded = try AdversarialNetwork.load(run: straight.folder.url.path)
+        var a = SplitMix64(seed: 1), b = SplitMix64(seed: 1)
+        #expect(loaded.sample(count: 5, using: &a).scalars == straight.model.sample(count: 5, using: &b).scalars)
+    }
+
+    /// Images come back in [0, 1] and the data's layout, whatever the generator's range.
+    @Test func imageSamplesAreInTheDataRange() throws {
+        let (configuration, _, _) = tinyAdversarial(.dcgan, images: true)
+        var random = SplitMix64(seed: 3)
+        let model = AdversarialNetwork(configuration, using: &random)
+        let samples = model.sample(count: 4, using: &random)
+        #expect(samples.shape == [4, 1, 8, 8])
+        #expect(samples.scalars.allSatisfy { (0...1).contains($0) })
+    }
+
+    /// Non-finite data makes the first loss NaN: the run stops, naming the step.
+    @Test func divergenceNamesTheStep() throws {
+        var (configuration, options, data) = tinyAdversarial(.gan)
+        options.steps = 3
+        data.examples = data.examples * Float.nan
+        let trainer = try adversarialTrainer(configuration, options, data)
+        defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
+        #expect {
+            try trainer.run(quiet: true)
+        } throws: { error in
+            "\(error)".contains("step 1")
+        }
+    }
+
+    /// Settings that cannot work are refused with the option to fix.
+    @Test func refusesInconsistentSettings() {
+        var configuration = AdversarialConfiguration.recipe(.wganGP, exampleShape: [2])
+        configuration.loss = .minimax
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration = AdversarialConfiguration.recipe(.dcgan, exampleShape: [1, 27, 27])
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration = AdversarialConfiguration.recipe(.cgan, exampleShape: [2], classCount: 0)
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+    }
+}
