@@ -5,5 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "[latent test] swift build --build-tests (debug)"
 swift build --build-tests
-echo "[latent test] swift test --parallel"
+# Tests run in parallel on every core; oneDNN's OpenMP threads on top of that would
+# oversubscribe the machine and slow everything down many times.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+echo "[latent test] swift test --parallel (OMP_NUM_THREADS=$OMP_NUM_THREADS)"
 swift test --parallel --skip-build
