@@ -54,6 +54,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Variational models (ae, vae, beta-vae, iwae, cvae)")
     var variational: VariationalOptions
 
+    @OptionGroup(title: "Adversarial models (gan, dcgan, wgan, wgan-gp, sngan, cgan, infogan)")
+    var adversarial: AdversarialOptions
+
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
@@ -68,6 +71,8 @@ struct TrainCommand: ParsableCommand {
             switch model {
             case .classifier:
                 try trainClassifier()
+            case _ where model.adversarialKind != nil:
+                try trainAdversarial()
             default:
                 try trainVariational()
             }

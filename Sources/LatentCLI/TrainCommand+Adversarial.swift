@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import LatentData
+import LatentModels
+
+extension ModelName {
+    /// The adversarial kind, for members of that family.
+    var adversarialKind: AdversarialKind? { AdversarialKind(rawValue: rawValue) }
+}
+
+extension TrainCommand {
+    /// `latent train gan|dcgan|wgan|wgan-gp|sngan|cgan|infogan`: each paper's recipe, with the
+    /// options the user gave over it.
+    func trainAdversarial() throws {
+        let kind = model.adversarialKind!
+        let training = try DataLoading.load(data, split: .train)
+        guard training.exampleShape.count != 3 || training.valueRange.lowerBound >= 0
+            && training.valueRange.upperBound <= 1
+        else {
+            throw RunError("\(data.dataset): adversarial models expect images in [0, 1], got \(training.valueRange)")
+        }
+        let configuration = try adversarial.configuration(
+            kind: kind, exampleShape: training.exampleShape, classCount: training.classCount ?? 0)
+        var options = adversarial.options(kind: kind)
+        // The shared --batch-size and --learning-rate override the recipe only when changed.
+        if batchSize != 128 { options.batchSize = batchSize }
+        if learningRate != 1e-3 { options.learningRate = learningRate }
+        if let epochs {
+            let usable = min(trainingLimit ?? training.count, training.count)
+            let batches = max(usable / options.batchSize, 1)
+            options.steps = max(epochs * batches / options.discriminatorSteps, 1)
+        }
+        options.seed = seed
+        options.logEvery = logEvery
+        options.trainingLimit = trainingLimit
+        options.checkpointEvery = checkpointEvery > 0 ? checkpointEvery : 1000
+        let folder = try RunFolder(creating: out, resuming: resume)
+        let trainer = try AdversarialTrainer(
+            configuration: configuration, options: options, training: training,
+            dataset: data.dataset, folder: folder, resuming: resume)
+        let summary = try trainer.run()
+        let picture = configuration.isImage ? "samples.png          sample grid from a fixed noise batch"
+            : "scatter.png          2,500 samples (orange) over data (blue)"
+        FileHandle.standardError.write(Data("""
+            Run folder: \(folder.url.path)
+              report.html          open in a browser: losses, D outputs, gradient norms, pictures
+              \(picture)
+              checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
+
+            """.utf8))
+        let shown = summary.last.fields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }
+        print("\(kind.rawValue): \(summary.steps) generator steps; last step: " + shown.joined(separator: ", "))
+        if json {
+            print(JSONText.object(
+                [("run", .text(folder.url.path)), ("model", .text(kind.rawValue)), ("steps", .integer(summary.steps))]
+                    + summary.last.fields.map { ($0.0, .number(Double($0.1))) }
+                    + [("seconds", .number(summary.seconds))]))
+        }
+    }
+}
+
+/// Options of the adversarial family; each defaults to the model's published recipe.
+struct AdversarialOptions: ParsableArguments {
+    @Option(help: "Generator steps (default 10000; --epochs converts passes over the data).")
+    var steps: Int?
+
+    @Option(name: .customLong("d-steps"), help: "Discriminator (critic) steps per generator step, the GAN paper's k (wgan, wgan-gp: 5; else 1).")
+    var discriminatorSteps: Int?
+
+    @Option(help: "Objective: \(AdversarialLoss.allCases.map(\.rawValue).joined(separator: ", ")) (default: the model's).")
+    var loss: AdversarialLoss?
+
+    @Option(help: "Optimiser: sgd (momentum), adam or rmsprop (default: the model's). --learning-rate and --batch-size override the recipe when changed.")
+    var optimizer: AdversarialOptimizer?
+
+    @Option(name: .customLong("d-learning-rate"), help: "The discriminator's step size (default: the generator's).")
+    var discriminatorLearningRate: Float?
+
+    @Option(help: "Adam's beta1.")
+    var beta1: Float?
+
+    @Option(help: "Adam's beta2.")
+    var beta2: Float?
+
+    @Option(help: "SGD's momentum (gan: 0.5).")
+    var momentum: Float?
+
+    @Option(help: "WGAN's weight clipping bound c (wgan: 0.01).")
+    var clip: Float?
+
+    @Option(help: "WGAN-GP's penalty weight lambda (wgan-gp: 10).")
+    var penaltyWeight: Float?
+
+    @Option(help: "One-sided label smoothing: real examples are labelled 1 - s.")
+    var labelSmoothing: Float = 0
+
+    @Flag(help: "Train G by feature matching on D's last hidden layer (Salimans et al. 2016).")
+    var featureMatching = false
+
+    @Flag(help: "Keep an exponential moving average of the generator's weights and sample from it.")
+    var ema = false
+
+    @Option(help: "Decay of the generator weight average.")
+    var emaDecay: Float = 0.999
+
+    @Option(help: "Dimension of the noise z (default: 100 for images, 16 for 2-D data; infogan 62 / 8).")
+    var noise: Int?
+
+    @Option(help: "Layers: mlp, maxout (the GAN paper's D) or convolutional (DCGAN) (default: the model's).")
+    var architecture: AdversarialArchitecture?
+
+    @Option(help: "Base channel count of the convolutional models (DCGAN's ngf = ndf).")
+    var width: Int = 64
+
+    @Option(name: .customLong("g-hidden"), help: "Hidden sizes of an MLP generator, comma-separated.", transform: VariationalOptions.sizes)
+    var generatorHidden: [Int]?
+
+    @Option(name: .customLong("d-hidden"), help: "Hidden sizes of an MLP or maxout discriminator, comma-separated.", transform: VariationalOptions.sizes)
+    var discriminatorHidden: [Int]?
+
+    @Option(help: "Dropout probability on D's hidden layers (gan on images: 0.5).")
+    var dropout: Float?
+
+    @Option(help: "InfoGAN's mutual-information weight lambda.")
+    var infoWeight: Float = 1
+
+    @Option(help: "Steps between sample grids (scatters on 2-D data); 0: only at the end.")
+    var sampleEvery: Int = 1000
+
+    /// The model these options describe over the recipe of `kind`.
+    func configuration(kind: AdversarialKind, exampleShape: [Int], classCount: Int) throws
+        -> AdversarialConfiguration
+    {
+        var configuration = AdversarialConfiguration.recipe(kind, exampleShape: exampleShape, classCount: classCount)
+        if let loss { configuration.loss = loss }
+        if let noise { configuration.noiseDimension = noise }
+        if let architecture {
+            configuration.architecture = architecture
+            if architecture == .convolutional && configuration.output == .sigmoid { configuration.output = .tanh }
+        }
+        configuration.width = width
+        if let generatorHidden { configuration.generatorHidden = generatorHidden }
+        if let discriminatorHidden { configuration.discriminatorHidden = discriminatorHidden }
+        if let dropout { configuration.dropout = dropout }
+        configuration.averagesGenerator = ema
+        if configuration.architecture != .convolutional { configuration.discriminatorBatchNorm = false }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// The training options over the recipe of `kind`.
+    func options(kind: AdversarialKind) -> AdversarialTrainingOptions {
+        var options = AdversarialTrainingOptions.recipe(kind)
+        if let steps { options.steps = steps }
+        if let discriminatorSteps { options.discriminatorSteps = discriminatorSteps }
+        if let optimizer { options.optimizer = optimizer }
+        options.discriminatorLearningRate = discriminatorLearningRate
+        if let beta1 { options.beta1 = beta1 }
+        if let beta2 { options.beta2 = beta2 }
+        if let momentum { options.momentum = momentum }
+        if let clip { options.clipValue = clip }
+        if let penaltyWeight { options.penaltyWeight = penaltyWeight }
+        options.labelSmoothing = labelSmoothing
+        options.featureMatching = featureMatching
+        options.averageDecay = emaDecay
+        options.informationWeight = infoWeight
+        options.sampleEvery = sampleEvery
+        return options
+    }
+}
+
+extension AdversarialLoss: ExpressibleByArgument {}
+extension AdversarialOptimizer: ExpressibleByArgument {}
+extension AdversarialArchitecture: ExpressibleByArgument {}
