@@ -142,7 +142,9 @@ struct GANTrainerTests {
         for key in ["d_loss", "g_loss", "d_real", "d_fake", "wasserstein", "gp_norm", "g_grad_norm"] {
             #expect(records.last?[key] is Double, "metrics.jsonl lacks \(key)")
         }
-        #expect(FileManager.default.fileExists(atPath: straight.folder.file("scatter.png").path))
+        for file in ["scatter.png", "samples.npy", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: straight.folder.file(file).path), "no \(file)")
+        }
 
         let loaded = try AdversarialNetwork.load(run: straight.folder.url.path)
         var a = SplitMix64(seed: 1), b = SplitMix64(seed: 1)

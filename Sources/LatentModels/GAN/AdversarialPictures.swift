@@ -27,7 +27,7 @@ public enum AdversarialPictures {
 
     /// Writes `samples-step-NNNNNN.png` (or `samples.png` when `step` is nil) for images, and
     /// `scatter-step-NNNNNN.png` / `scatter.png` of 2,500 samples over 2,500 data points for
-    /// 2-D data.
+    /// 2-D data, with the final scatter's samples as `samples.npy` `[2500, 2]`.
     ///
     /// - Parameters:
     ///   - data: the training data in model space.
@@ -48,6 +48,14 @@ public enum AdversarialPictures {
             let shown = data.subset(0..<min(count, data.count)).examples
             try write(ScatterPlot.comparing(data: model.toDataSpace(shown), samples: samples),
                       to: folder.file("scatter\(suffix).png"))
+            if step == nil {
+                // The final scatter's points, for mode-coverage scoring with any tool.
+                do {
+                    try NPY.write(samples, to: folder.file("samples.npy").path)
+                } catch {
+                    throw RunError("cannot write \(folder.file("samples.npy").path): \(error)")
+                }
+            }
         }
     }
 
