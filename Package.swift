@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LatentOptimizers", targets: ["LatentOptimizers"]),
         .library(name: "LatentData", targets: ["LatentData"]),
         .library(name: "LatentModels", targets: ["LatentModels"]),
+        .library(name: "LatentEval", targets: ["LatentEval"]),
         .executable(name: "latent", targets: ["LatentCLI"]),
         .executable(name: "latent-bench", targets: ["LatentBench"]),
     ],
@@ -44,16 +45,20 @@ let package = Package(
             dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData"],
             swiftSettings: fastMath),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentData", "TestSupport"]),
+        .target(
+            name: "LatentEval", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentModels"],
+            swiftSettings: fastMath),
+        .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "TestSupport"]),
         .executableTarget(
             name: "LatentCLI",
             dependencies: [
-                "LatentTensor", "LatentData", "LatentModels",
+                "LatentTensor", "LatentData", "LatentModels", "LatentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "LatentBench",
             dependencies: [
-                "LatentTensor", "CDNNL",
+                "LatentTensor", "CDNNL", "LatentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),

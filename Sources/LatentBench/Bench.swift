@@ -7,5 +7,5 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent-bench",
         abstract: "Measure Latent's speed; prints one JSON object per line.",
-        subcommands: [EngineBenchmark.self])
+        subcommands: [EngineBenchmark.self, EvalBenchmark.self])
 }
