@@ -13,6 +13,12 @@ struct Latent: ParsableCommand {
             TrainCommand.self, SampleCommand.self, EvalCommand.self, ReconstructCommand.self,
             InterpolateCommand.self, TraverseCommand.self, ModelsCommand.self, DataCommand.self,
         ])
+
+    /// Sets up the process (OpenMP's wait policy), then parses the command line and runs it.
+    static func main() {
+        OpenMPEnvironment.ensurePassiveWaiting()
+        main(nil)
+    }
 }
 
 /// The version the tool reports.
