@@ -54,7 +54,7 @@ public func binaryCrossEntropy(
         "binaryCrossEntropy(logits:labels:): logits \(logits.shape) and labels "
             + "\(labels.shape) differ"
     )
-    return reduction.apply(logits.softplus() - labels * logits)
+    return reduction.apply(logits.sigmoidCrossEntropy(labels: labels))
 }
 
 // MARK: - Regression

@@ -15,16 +15,16 @@ public final class TensorStorage: @unchecked Sendable {
     /// The number of scalars.
     public let count: Int
 
-    /// Allocates uninitialised storage for `count` scalars.
+    /// The scalars allocated, a size class of ``StoragePool`` (at least `count`).
+    let capacity: Int
+
+    /// Allocates uninitialised storage for `count` scalars, reusing a freed buffer of the same
+    /// size class when the pool holds one.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "TensorStorage: negative scalar count \(count)")
         self.count = count
-        var raw: UnsafeMutableRawPointer?
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("TensorStorage: cannot allocate \(bytes) bytes")
-        }
-        base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        capacity = StoragePool.sizeClass(of: count)
+        base = StoragePool.take(capacity: capacity)
     }
 
     /// Allocates storage filled with `value`.
@@ -48,5 +48,5 @@ public final class TensorStorage: @unchecked Sendable {
         UnsafeMutableBufferPointer(start: base, count: count)
     }
 
-    deinit { free(base) }
+    deinit { StoragePool.give(base, capacity: capacity) }
 }

@@ -15,7 +15,7 @@ extension Tensor {
     /// `e` raised to each element.
     public func exp() -> Tensor {
         let x = self
-        let result = Tensor(shape: shape, storage: Elementwise.map(x) { expf($0) })
+        let result = Tensor(shape: shape, storage: Elementwise.map(x, VectorMath.exp))
         let stored = result.value
         return Tensor(shape: shape, storage: result.storage, recording: [x], operation: "exp") {
             upstream, _ in [upstream * (GradientRecording.isEnabled ? x.exp() : stored)]
@@ -25,7 +25,7 @@ extension Tensor {
     /// The natural logarithm of each element.
     public func log() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { logf($0) }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, VectorMath.log), recording: [x],
                       operation: "log") { upstream, _ in [upstream / x] }
     }
 

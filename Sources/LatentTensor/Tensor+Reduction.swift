@@ -12,15 +12,27 @@ extension Tensor {
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let normalized = Set(axes.map { Shape.normalize(axis: $0, of: shape, operation: "sum") })
         var kept = shape
-        var result = detached()
-        for axis in normalized.sorted(by: >) {
-            let (outer, count, inner) = Reduce.view(result.shape, axis: axis)
-            let storage = Reduce.sum(result.storage.base, outer: outer, count: count, inner: inner)
-            kept[axis] = 1
-            var next = result.shape
-            next[axis] = 1
-            result = Tensor(shape: next, storage: storage)
+        for axis in normalized { kept[axis] = 1 }
+        // Adjacent reduced axes are one axis of the row-major layout, so each run of them is
+        // reduced in one pass ([N, C, H, W] over [0, 2, 3]: two passes, not three).
+        var merged: [(size: Int, isReduced: Bool)] = []
+        for (axis, size) in shape.enumerated() {
+            let isReduced = normalized.contains(axis)
+            if let last = merged.last, last.isReduced == isReduced || size == 1 || last.size == 1 {
+                let reduced = last.size == 1 ? isReduced : (size == 1 ? last.isReduced : isReduced)
+                merged[merged.count - 1] = (last.size * size, reduced)
+            } else {
+                merged.append((size, isReduced))
+            }
         }
+        var storage = self.storage
+        var sizes = merged.map(\.size)
+        for axis in merged.indices.reversed() where merged[axis].isReduced && merged[axis].size != 1 {
+            let (outer, count, inner) = Reduce.view(sizes, axis: axis)
+            storage = Reduce.sum(storage.base, outer: outer, count: count, inner: inner)
+            sizes[axis] = 1
+        }
+        let result = Tensor(shape: kept, storage: storage)
         let keptShape = kept
         let finalShape = keepingDimensions ? kept : shape.enumerated().filter { !normalized.contains($0.offset) }.map(\.element)
         let input = self

@@ -53,8 +53,8 @@ enum Elementwise {
         let strideA = plan.innerStrides[0], strideB = plan.innerStrides[1]
         Parallel.forRanges(plan.outerCount, grain: max(1, Parallel.grain / max(inner, 1))) { rows in
             for row in rows {
-                let offsets = plan.offsets(ofOuterIndex: row)
-                let x = left + offsets[0], y = right + offsets[1], out = target + row * inner
+                let (offsetA, offsetB) = plan.offsets(ofOuterIndex: row)
+                let x = left + offsetA, y = right + offsetB, out = target + row * inner
                 switch (strideA, strideB) {
                 case (1, 1): for index in 0..<inner { out[index] = combine(x[index], y[index]) }
                 case (1, 0):
@@ -79,7 +79,7 @@ enum Elementwise {
         let source = x.storage.base, target = result.base
         let inner = plan.innerCount, innerStride = plan.innerStrides[0]
         for row in 0..<plan.outerCount {
-            let input = source + plan.offsets(ofOuterIndex: row)[0], out = target + row * inner
+            let input = source + plan.offsets(ofOuterIndex: row).0, out = target + row * inner
             if innerStride == 1 {
                 out.update(from: input, count: inner)
             } else {
@@ -134,16 +134,19 @@ struct BroadcastPlan {
         outerStrides = strides.map { Array($0.dropLast()) }
     }
 
-    /// The starting offset of each input for the given outer row.
+    /// The starting offsets of the first and (when there is one) second input for the given
+    /// outer row; computed without allocating, since it runs once per row.
     @inline(__always)
-    func offsets(ofOuterIndex index: Int) -> [Int] {
+    func offsets(ofOuterIndex index: Int) -> (Int, Int) {
         var remainder = index
-        var offsets = [Int](repeating: 0, count: outerStrides.count)
+        var first = 0, second = 0
+        let hasSecond = outerStrides.count > 1
         for axis in stride(from: outerShape.count - 1, through: 0, by: -1) {
             let coordinate = remainder % outerShape[axis]
             remainder /= outerShape[axis]
-            for input in offsets.indices { offsets[input] += coordinate * outerStrides[input][axis] }
+            first += coordinate * outerStrides[0][axis]
+            if hasSecond { second += coordinate * outerStrides[1][axis] }
         }
-        return offsets
+        return (first, second)
     }
 }
