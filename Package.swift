@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "LatentBench",
             dependencies: [
-                "LatentTensor", "CDNNL", "LatentEval",
+                "LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "CDNNL", "LatentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),

@@ -7,5 +7,5 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent-bench",
         abstract: "Measure Latent's speed; prints one JSON object per line.",
-        subcommands: [EngineBenchmark.self, EvalBenchmark.self])
+        subcommands: [EngineBenchmark.self, WorkloadsBenchmark.self, EvalBenchmark.self])
 }

@@ -1,0 +1,183 @@
+import LatentData
+import LatentNN
+import LatentOptimizers
+import LatentTensor
+
+// MARK: - W2
+
+/// A DCGAN training step on MNIST scaled to [−1, 1], batch 64: one discriminator step on a real
+/// and a generated batch, then one generator step on the same generated batch (non-saturating
+/// BCE with logits; Adam 2e-4, β = (0.5, 0.999) for both networks).
+///
+/// G: z(100) → Linear 128·7·7 → BatchNorm → ReLU → ConvTranspose(128→64, k4 s2 p1) → BN → ReLU →
+/// ConvTranspose(64→1, k4 s2 p1) → tanh. D: Conv(1→64, k4 s2 p1) → LeakyReLU 0.2 →
+/// Conv(64→128, k4 s2 p1) → BN → LeakyReLU 0.2 → Linear(128·7·7 → 1).
+struct DCGANWorkload {
+    let training: Dataset
+    let project: Linear, normalize0: BatchNorm
+    let deconv1: ConvTranspose2d, normalize1: BatchNorm, deconv2: ConvTranspose2d
+    let conv1: Conv2d, conv2: Conv2d, normalize2: BatchNorm, classify: Linear
+    static let batch = 64
+
+    init(training: Dataset) {
+        self.training = training
+        var generator = SplitMix64(seed: 3)
+        project = Linear(inputFeatures: 100, outputFeatures: 128 * 7 * 7, using: &generator)
+        normalize0 = BatchNorm(featureCount: 128)
+        deconv1 = ConvTranspose2d(
+            inputChannels: 128, outputChannels: 64, kernelSize: 4, stride: 2, padding: 1,
+            using: &generator)
+        normalize1 = BatchNorm(featureCount: 64)
+        deconv2 = ConvTranspose2d(
+            inputChannels: 64, outputChannels: 1, kernelSize: 4, stride: 2, padding: 1,
+            using: &generator)
+        conv1 = Conv2d(
+            inputChannels: 1, outputChannels: 64, kernelSize: 4, stride: 2, padding: 1,
+            using: &generator)
+        conv2 = Conv2d(
+            inputChannels: 64, outputChannels: 128, kernelSize: 4, stride: 2, padding: 1,
+            using: &generator)
+        normalize2 = BatchNorm(featureCount: 128)
+        classify = Linear(inputFeatures: 128 * 7 * 7, outputFeatures: 1, using: &generator)
+    }
+
+    var generatorParameters: [Parameter] {
+        let layers: [any Module] = [project, normalize0, deconv1, normalize1, deconv2]
+        return layers.flatMap(\.parameters)
+    }
+    var discriminatorParameters: [Parameter] {
+        let layers: [any Module] = [conv1, conv2, normalize2, classify]
+        return layers.flatMap(\.parameters)
+    }
+
+    func generate(_ z: Tensor) -> Tensor {
+        let projected = normalize0(project(z).reshaped(to: [-1, 128, 7, 7])).relu()
+        return deconv2(normalize1(deconv1(projected)).relu()).tanh()
+    }
+
+    func discriminate(_ images: Tensor) -> Tensor {
+        let features = conv1(images).leakyReLU(negativeSlope: 0.2)
+        let deeper = normalize2(conv2(features)).leakyReLU(negativeSlope: 0.2)
+        return classify(deeper.reshaped(to: [-1, 128 * 7 * 7]))
+    }
+
+    func run(steps: Int, warmup: Int) -> [(String, Report.Value)] {
+        let batch = Self.batch
+        let generatorOptimizer = Adam(learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
+        let discriminatorOptimizer = Adam(learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
+        let loader = DataLoader(dataset: training, batchSize: batch, shuffles: true, dropsLast: true, seed: 3)
+        var batches = loader.batches(epoch: 0)
+        var epoch = 0
+        var generator = SplitMix64(seed: 4)
+        let ones = Tensor(ones: [batch, 1]), zeros = Tensor(zeros: [batch, 1])
+        let generatorParameters = generatorParameters, discriminatorParameters = discriminatorParameters
+        var start = now()
+        var lossD: Float = 0, lossG: Float = 0
+        for step in 0..<(warmup + steps) {
+            if step == warmup { start = now() }
+            guard let images = batches.next() else {
+                epoch += 1
+                batches = loader.batches(epoch: epoch)
+                continue
+            }
+            let real = images.examples * 2 - 1
+            let z = Tensor(randomNormal: [batch, 100], using: &generator)
+            let fake = generate(z)
+            let discriminatorLoss =
+                binaryCrossEntropy(logits: discriminate(real), labels: ones)
+                + binaryCrossEntropy(logits: discriminate(fake.detached()), labels: zeros)
+            discriminatorOptimizer.update(
+                discriminatorParameters,
+                with: discriminatorLoss.gradients(withRespectTo: discriminatorParameters.map(\.value)))
+            let generatorLoss = binaryCrossEntropy(logits: discriminate(fake), labels: ones)
+            generatorOptimizer.update(
+                generatorParameters,
+                with: generatorLoss.gradients(withRespectTo: generatorParameters.map(\.value)))
+            lossD = discriminatorLoss.scalar
+            lossG = generatorLoss.scalar
+        }
+        let seconds = now() - start
+        return [
+            ("name", .text("W2")), ("workload", .text("dcgan-mnist")),
+            ("steps_per_sec", .number(Double(steps) / seconds)), ("steps", .integer(steps)),
+            ("loss_d", .number(Double(lossD))), ("loss_g", .number(Double(lossG))),
+            ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
+        ]
+    }
+}
+
+// MARK: - W3
+
+/// WGAN-GP (Gulrajani et al. 2017) on the 8-Gaussian ring (radius 2, σ 0.02): MLP generator
+/// 2→512→512→512→2 and critic 2→512→512→512→1 with ReLU, penalty weight λ = 10 on
+/// `(‖∇ₓD(x̂)‖ − 1)²` at random interpolates, 5 critic steps per generator step, Adam 1e-4,
+/// β = (0.5, 0.9), batch 256. The penalty's gradient is taken through the critic's gradient
+/// (`createsGraph: true`).
+struct WGANGPWorkload {
+    let generatorLayers: [Linear]
+    let criticLayers: [Linear]
+    let ring = ToyDistribution.ring(count: 8, radius: 2, standardDeviation: 0.02)
+    static let batch = 256, criticSteps = 5, penaltyWeight: Float = 10
+
+    init() {
+        var generator = SplitMix64(seed: 5)
+        let sizes = [2, 512, 512, 512]
+        generatorLayers = (0..<4).map { index in
+            Linear(inputFeatures: sizes[index], outputFeatures: index == 3 ? 2 : sizes[index + 1], using: &generator)
+        }
+        criticLayers = (0..<4).map { index in
+            Linear(inputFeatures: sizes[index], outputFeatures: index == 3 ? 1 : sizes[index + 1], using: &generator)
+        }
+    }
+
+    static func apply(_ layers: [Linear], _ input: Tensor) -> Tensor {
+        var x = input
+        for (index, layer) in layers.enumerated() {
+            x = layer(x)
+            if index < layers.count - 1 { x = x.relu() }
+        }
+        return x
+    }
+
+    func run(steps: Int, warmup: Int) -> [(String, Report.Value)] {
+        let batch = Self.batch
+        let generatorOptimizer = Adam(learningRate: 1e-4, beta1: 0.5, beta2: 0.9)
+        let criticOptimizer = Adam(learningRate: 1e-4, beta1: 0.5, beta2: 0.9)
+        let generatorParameters = generatorLayers.flatMap(\.parameters)
+        let criticParameters = criticLayers.flatMap(\.parameters)
+        var generator = SplitMix64(seed: 6)
+        var start = now()
+        var criticLoss: Float = 0, generatorLoss: Float = 0
+        for step in 0..<(warmup + steps) {
+            if step == warmup { start = now() }
+            for _ in 0..<Self.criticSteps {
+                let real = ring.sample(count: batch, using: &generator)
+                let z = Tensor(randomNormal: [batch, 2], using: &generator)
+                let fake = withoutGradients { Self.apply(generatorLayers, z) }
+                let alpha = Tensor(randomUniform: [batch, 1], using: &generator)
+                let interpolated = (alpha * real + (1 - alpha) * fake).requiringGradient()
+                let inputGradient = Self.apply(criticLayers, interpolated).sum()
+                    .gradients(withRespectTo: [interpolated], createsGraph: true)[0]
+                let norm = (inputGradient.squared().sum(alongAxis: 1) + 1e-12).sqrt()
+                let penalty = (norm - 1).squared().mean()
+                let loss = Self.apply(criticLayers, fake).mean() - Self.apply(criticLayers, real).mean()
+                    + Self.penaltyWeight * penalty
+                criticOptimizer.update(
+                    criticParameters, with: loss.gradients(withRespectTo: criticParameters.map(\.value)))
+                criticLoss = loss.scalar
+            }
+            let z = Tensor(randomNormal: [batch, 2], using: &generator)
+            let loss = -Self.apply(criticLayers, Self.apply(generatorLayers, z)).mean()
+            generatorOptimizer.update(
+                generatorParameters, with: loss.gradients(withRespectTo: generatorParameters.map(\.value)))
+            generatorLoss = loss.scalar
+        }
+        let seconds = now() - start
+        return [
+            ("name", .text("W3")), ("workload", .text("wgan-gp-ring8")),
+            ("generator_steps_per_sec", .number(Double(steps) / seconds)), ("steps", .integer(steps)),
+            ("critic_loss", .number(Double(criticLoss))), ("generator_loss", .number(Double(generatorLoss))),
+            ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
+        ]
+    }
+}
