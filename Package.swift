@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels"]),
         .target(name: "TestSupport", dependencies: ["LatentTensor"], path: "Sources/TestSupport"),
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor", "TestSupport"]),
     ]

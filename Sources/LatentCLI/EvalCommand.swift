@@ -1,44 +1,71 @@
 import ArgumentParser
 import Foundation
 import LatentData
+import LatentEval
 import LatentModels
 import LatentTensor
 
 /// The measures `latent eval` knows.
 enum MetricName: String, CaseIterable, ExpressibleByArgument {
-    case elbo, nll, accuracy
+    case elbo, nll
+    case activeUnits = "active-units"
+    case klPerDimension = "kl-per-dim"
+    case gradientVariance = "gradient-variance"
+    case parzen, frechet
+    case classifierScore = "classifier-score"
+    case precisionRecall = "precision-recall"
+    case labelAccuracy = "label-accuracy"
+    case modes, accuracy
 
     var summary: String {
         switch self {
-        case .elbo: return "test-set negative ELBO and its terms (latent-variable models)"
-        case .nll: return "importance-sampled negative log-likelihood, k = --samples (latent-variable models)"
+        case .elbo: return "test negative ELBO and its terms (latent-variable models)"
+        case .nll: return "importance-sampled NLL with k = --importance-samples, nats and bits/dim (latent-variable models)"
+        case .activeUnits: return "latent dimensions with Var_x E_q[z_u] > 0.01 (latent-variable models)"
+        case .klPerDimension: return "KL(q‖p) per latent dimension, averaged over the test set"
+        case .gradientVariance: return "encoder gradient variance, score-function vs reparameterisation, on one minibatch"
+        case .parzen: return "Parzen-window log-likelihood of the test set (Goodfellow et al. 2014 protocol)"
+        case .frechet: return "Fréchet distance of MNIST-classifier features, samples vs test set"
+        case .classifierScore: return "exp(E KL(p(y|x) ‖ p(y))) of samples under the MNIST classifier"
+        case .precisionRecall: return "precision and recall in classifier-feature space, k = 3 (Kynkäänniemi et al. 2019)"
+        case .labelAccuracy: return "fraction of conditional samples classified as their label"
+        case .modes: return "modes covered, high-quality fraction, reverse KL, exact log-density (2-D toys)"
         case .accuracy: return "test accuracy (classifiers)"
         }
     }
 }
 
-/// `latent eval`: measures a trained run.
+/// `latent eval`: measures a trained run (or real data, as a calibration floor).
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a trained run on its test set.",
-        discussion: "Metrics: " + MetricName.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; "))
+        abstract: "Evaluate a trained run (or, with --real, the data itself) on its test set.",
+        discussion: "Metrics:\n" + MetricName.allCases.map { "  \($0.rawValue): \($0.summary)" }.joined(separator: "\n"))
 
     @Option(name: .customLong("run"), help: "The run folder of a trained model.")
-    var runFolder: String
+    var runFolder: String?
 
-    @Option(help: "Comma-separated metrics (default: elbo for latent-variable models, accuracy for classifiers).",
+    @Option(help: "Evaluate real data instead of a model: training images stand in for samples (calibration).")
+    var real: String?
+
+    @Option(help: "Comma-separated metrics (default: elbo for latent-variable models, accuracy for classifiers, frechet,classifier-score for others).",
             transform: EvalCommand.metricList)
     var metrics: [MetricName]?
 
+    @Option(help: "Generated samples for sample-based metrics (Parzen, Fréchet, scores, modes).")
+    var samples: Int = 10_000
+
     @Option(help: "Importance samples per test image for nll.")
-    var samples: Int = 5000
+    var importanceSamples: Int = 5000
 
     @Option(help: "Evaluate on only the first N test examples.")
     var testLimit: Int?
 
-    @Option(help: "Write per-example values (log-likelihoods for nll) to this .npy file.")
+    @Option(help: "Write per-example values (log p(x) for nll) to this .npy file.")
     var perExample: String?
+
+    @Option(help: "Run folder of the classifier whose features are used (default: the shipped Models/mnist-classifier).")
+    var classifier: String?
 
     @Option(help: "Folder holding the dataset files.")
     var dataDir: String?
@@ -59,73 +86,208 @@ struct EvalCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard samples > 0 else { throw ValidationError("--samples must be positive.") }
+        guard (runFolder == nil) != (real == nil) else { throw ValidationError("give exactly one of --run and --real.") }
+        guard samples > 0, importanceSamples > 0 else { throw ValidationError("--samples and --importance-samples must be positive.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }
     }
 
     func run() throws {
         try reportingErrors("eval") {
-            let trained = try TrainedRun(path: runFolder)
-            var test = try DataSource(parsing: trained.configuration.dataset).load(.test, dataDirectory: dataDir)
-            if let testLimit { test = test.subset(0..<min(testLimit, test.count)) }
-            var fields: [(String, MetricValue)] = [("run", .text(runFolder)), ("model", .text(trained.configuration.model))]
-            switch trained.model {
-            case .variational(let model):
-                test = try VariationalProtocol.testSet(test, for: trained.configuration)
-                fields += try evaluateVariational(model, on: test, run: trained)
-            case .classifier(let model):
-                for metric in metrics ?? [.accuracy] {
-                    guard metric == .accuracy else {
-                        throw RunError("--metrics \(metric.rawValue) needs a latent-variable model; \(runFolder) holds a classifier")
-                    }
-                    let accuracy = ClassifierEvaluation.accuracy(model, on: test)
-                    print(String(format: "test accuracy %.4f on %d %@ test images", accuracy, test.count, trained.configuration.dataset))
-                    fields += [("test_accuracy", .number(Double(accuracy))), ("test_count", .integer(test.count))]
-                }
+            var report = EvaluationReport()
+            if let real {
+                try evaluateReal(real, into: &report)
+            } else {
+                try evaluateRun(runFolder!, into: &report)
             }
-            if json { print(JSONText.object(fields)) }
+            print(report.table)
+            if json { print(report.json) }
         }
     }
 
-    private func evaluateVariational(
-        _ model: VariationalAutoencoder, on test: Dataset, run trained: TrainedRun
-    ) throws -> [(String, MetricValue)] {
-        var fields: [(String, MetricValue)] = [("test_count", .integer(test.count))]
-        let dimensions = Double(model.configuration.featureCount)
-        for metric in metrics ?? [.elbo] {
-            switch metric {
-            case .elbo:
-                let result = VariationalEvaluation.measure(model, on: test, seed: seed)
-                print(String(format: "test negative ELBO %.2f nats/image = reconstruction %.2f + KL %.2f (%d images, one z per image)",
-                             result.negativeELBO, result.reconstruction, result.kl, test.count))
-                fields += [("neg_elbo", .number(Double(result.negativeELBO))),
-                           ("reconstruction", .number(Double(result.reconstruction))), ("kl", .number(Double(result.kl)))]
-            case .nll:
-                guard model.configuration.kind != .ae else {
-                    throw RunError("--metrics nll: the deterministic autoencoder in \(runFolder) defines no likelihood")
-                }
-                let progress = ProgressReporter(total: test.count, label: "nll k=\(samples)")
-                let logLikelihoods = ImportanceSampledLikelihood.estimate(
-                    model, on: test, samples: samples, seed: seed) { progress.update(step: $0, values: []) }
-                let nll = logLikelihoods.map { -Double($0) }
-                let mean = nll.reduce(0, +) / Double(nll.count)
-                let variance = nll.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(nll.count - 1, 1))
-                let standardError = (variance / Double(nll.count)).squareRoot()
-                let bitsPerDimension = mean / (dimensions * Foundation.log(2.0))
-                print(String(format: "test NLL %.2f ± %.2f nats/image (%.4f bits/dim), importance sampling with k = %d on %d images",
-                             mean, standardError, bitsPerDimension, samples, test.count))
-                fields += [("nll", .number(mean)), ("nll_stderr", .number(standardError)),
-                           ("bits_per_dim", .number(bitsPerDimension)), ("importance_samples", .integer(samples))]
-                if let perExample {
-                    try NPY.write(Tensor(logLikelihoods), to: perExample)
-                    print("wrote per-image log p(x) to \(perExample)")
-                }
-            case .accuracy:
-                throw RunError("--metrics accuracy needs a classifier; \(runFolder) holds a \(trained.configuration.model)")
-            }
+    // MARK: - Runs
+
+    private func evaluateRun(_ path: String, into report: inout EvaluationReport) throws {
+        let trained = try TrainedRun(path: path)
+        let source = try DataSource(parsing: trained.configuration.dataset)
+        var test = try source.load(.test, dataDirectory: dataDir)
+        if let testLimit { test = test.subset(0..<min(testLimit, test.count)) }
+        let defaults: [MetricName]
+        switch trained.model {
+        case .variational: defaults = [.elbo]
+        case .classifier: defaults = [.accuracy]
+        case .adversarial: defaults = isImages(test) ? [.frechet, .classifierScore] : [.modes]
         }
-        return fields
+        let context = EvaluationContext(trained: trained, source: source, test: test, command: self)
+        for metric in metrics ?? defaults {
+            try context.measure(metric, into: &report)
+        }
+    }
+
+    private func evaluateReal(_ specification: String, into report: inout EvaluationReport) throws {
+        let source = try DataSource(parsing: specification)
+        var test = try source.load(.test, dataDirectory: dataDir)
+        if let testLimit { test = test.subset(0..<min(testLimit, test.count)) }
+        let training = try source.load(.train, dataDirectory: dataDir)
+        let count = min(samples, training.count)
+        let stand = training.examples.sliced(0..<count, alongAxis: 0)
+        let onWhat = "\(count) training images of \(specification) standing in for samples, against \(test.count) test images"
+        for metric in metrics ?? (isImages(test) ? [.frechet, .classifierScore, .precisionRecall] : [.modes]) {
+            try SampleMetrics(command: self, test: test, source: source)
+                .measure(metric, samples: stand, labels: training.labels.map { Array($0[0..<count]) }, onWhat: onWhat, into: &report)
+        }
+    }
+}
+
+func isImages(_ data: Dataset) -> Bool { data.exampleShape.count == 3 }
+
+/// Measures one trained run.
+private struct EvaluationContext {
+    let trained: TrainedRun
+    let source: DataSource
+    let test: Dataset
+    let command: EvalCommand
+
+    func measure(_ metric: MetricName, into report: inout EvaluationReport) throws {
+        switch metric {
+        case .elbo, .nll, .activeUnits, .klPerDimension, .gradientVariance:
+            let model = try trained.variationalModel(for: "--metrics \(metric.rawValue)")
+            let data = try VariationalProtocol.testSet(test, for: trained.configuration)
+            try measureVariational(metric, model, on: data, into: &report)
+        case .accuracy:
+            guard case .classifier(let model) = trained.model else {
+                throw RunError("--metrics accuracy needs a classifier; \(trained.folder.url.path) holds a \(trained.configuration.model)")
+            }
+            report.record("test_accuracy", .number(Double(ClassifierEvaluation.accuracy(model, on: test))),
+                          protocol: "\(test.count) \(trained.configuration.dataset) test images")
+        case .parzen, .frechet, .classifierScore, .precisionRecall, .labelAccuracy, .modes:
+            let (samples, labels) = try generate(metric)
+            let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model)) against \(test.count) test examples"
+            try SampleMetrics(command: command, test: test, source: source)
+                .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
+        }
+    }
+
+    /// Samples in the data's layout and range, with the labels they were conditioned on.
+    private func generate(_ metric: MetricName) throws -> (Tensor, [Int]?) {
+        var generator = SplitMix64(seed: command.seed).derived(0x5A3)
+        let count = command.samples
+        switch trained.model {
+        case .variational(let model):
+            let classes = model.configuration.classCount
+            let labels = model.configuration.isConditional ? (0..<count).map { $0 % classes } : nil
+            if metric == .labelAccuracy && labels == nil { throw RunError("--metrics label-accuracy needs a conditional model") }
+            let chunks = stride(from: 0, to: count, by: 1000).map { start -> Tensor in
+                let range = start..<min(start + 1000, count)
+                return VariationalPictures.samples(model: model, count: range.count, labels: labels.map { Array($0[range]) },
+                                                   temperature: 1, using: &generator)
+            }
+            return (Tensor.concatenate(chunks, alongAxis: 0), labels)
+        case .adversarial(let model):
+            let classes = model.configuration.classCount
+            let labels = classes > 0 ? (0..<count).map { $0 % classes } : nil
+            if metric == .labelAccuracy && labels == nil { throw RunError("--metrics label-accuracy needs a conditional model (cgan)") }
+            let chunks = stride(from: 0, to: count, by: 1000).map { start -> Tensor in
+                let range = start..<min(start + 1000, count)
+                return model.sample(count: range.count, labels: labels.map { Array($0[range]) }, using: &generator)
+            }
+            return (Tensor.concatenate(chunks, alongAxis: 0), labels)
+        case .classifier:
+            throw RunError("--metrics \(metric.rawValue) needs a generative model; \(trained.folder.url.path) holds a classifier")
+        }
+    }
+
+    private func measureVariational(
+        _ metric: MetricName, _ model: VariationalAutoencoder, on data: Dataset, into report: inout EvaluationReport
+    ) throws {
+        let onWhat = "\(data.count) \(trained.configuration.dataset) test examples"
+        switch metric {
+        case .elbo:
+            let result = VariationalEvaluation.measure(model, on: data, seed: command.seed)
+            report.record(.negativeELBO, Double(result.negativeELBO), protocol: onWhat + ", one z per example, analytic KL")
+            report.record("reconstruction", .number(Double(result.reconstruction)), protocol: onWhat)
+            report.record("kl", .number(Double(result.kl)), protocol: onWhat)
+        case .nll:
+            guard model.configuration.kind != .ae else {
+                throw RunError("--metrics nll: the deterministic autoencoder defines no likelihood")
+            }
+            let progress = ProgressReporter(total: data.count, label: "nll k=\(command.importanceSamples)")
+            let logLikelihoods = ImportanceSampledLikelihood.estimate(
+                model, on: data, samples: command.importanceSamples, seed: command.seed
+            ) { progress.update(step: $0, values: []) }
+            report.record(logLikelihood: MeanEstimate(of: logLikelihoods), dimensions: model.configuration.featureCount,
+                          protocol: onWhat + ", importance sampling with k = \(command.importanceSamples)")
+            if let perExample = command.perExample { try NPY.write(Tensor(logLikelihoods), to: perExample) }
+        case .activeUnits:
+            report.record(ActiveUnits.measure(model, on: data), protocol: onWhat + ", Var_x E_q[z_u] > 0.01")
+        case .klPerDimension:
+            report.record("kl_per_dim", .numbers(KLPerDimension.average(model, on: data)), protocol: onWhat)
+        case .gradientVariance:
+            var generator = SplitMix64(seed: command.seed).derived(0x6A)
+            let batch = min(128, data.count)
+            let result = GradientVariance.compare(
+                model, images: data.examples.sliced(0..<batch, alongAxis: 0),
+                labels: model.configuration.isConditional ? data.labels.map { Array($0[0..<batch]) } : nil,
+                draws: 100, using: &generator)
+            report.record(result, protocol: "one minibatch of \(batch) test examples, 100 draws of z per estimator")
+        default:
+            break
+        }
+    }
+}
+
+/// The metrics computed from samples (a model's, or real data standing in for them).
+private struct SampleMetrics {
+    let command: EvalCommand
+    let test: Dataset
+    let source: DataSource
+
+    func measure(
+        _ metric: MetricName, samples: Tensor, labels: [Int]?, onWhat: String, into report: inout EvaluationReport
+    ) throws {
+        switch metric {
+        case .parzen:
+            // Goodfellow et al. 2014: sigma from 10 log-spaced values in [0.1, 1] on 1,000
+            // validation images of train[50000:], then the mean over the test set.
+            let training = try source.load(.train, dataDirectory: command.dataDir)
+            let start = min(50_000, max(0, training.count - 1000))
+            let validation = training.examples.sliced(start..<min(start + 1000, training.count), alongAxis: 0).flattened()
+            let result = ParzenWindow.evaluate(test: test.examples.flattened(), validation: validation, samples: samples.flattened())
+            report.record(result, protocol: onWhat + "; sigma chosen on 1,000 images of train[\(start):]")
+        case .frechet, .classifierScore, .precisionRecall, .labelAccuracy:
+            guard isImages(test) else { throw RunError("--metrics \(metric.rawValue) needs image data; use modes for 2-D toys") }
+            let classifier = try ShippedClassifier.load(command.classifier)
+            let generated = ClassifierFeatures.extract(classifier, from: samples)
+            switch metric {
+            case .frechet:
+                let real = ClassifierFeatures.extract(classifier, from: test.examples)
+                report.record(.frechetDistance, FrechetDistance.distance(between: real.features, and: generated.features),
+                              protocol: onWhat + "; MNIST-classifier features (not Inception-v3)")
+            case .classifierScore:
+                report.record(.classifierScore, ClassifierScore.score(logits: generated.logits),
+                              protocol: onWhat + "; MNIST-classifier p(y|x)")
+            case .precisionRecall:
+                let real = ClassifierFeatures.extract(classifier, from: test.examples)
+                report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: 3),
+                              protocol: onWhat + "; MNIST-classifier features, k = 3")
+            default:
+                guard let labels else { throw RunError("--metrics label-accuracy needs a conditional model") }
+                let predicted = generated.logits.argmax(alongAxis: 1)
+                report.record(.labelAccuracy, LabelAccuracy.accuracy(predicted: predicted, intended: labels),
+                              protocol: onWhat + "; labels cycled 0…\(labels.max() ?? 0)")
+            }
+        case .modes:
+            guard case .toy(let toy, _) = source, let mixture = toy.mixture else {
+                throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25)")
+            }
+            report.record(ModeCoverage.measure(samples, mixture: mixture), protocol: onWhat + "; high quality within 3 std")
+            if toy.hasExactDensity {
+                report.record("sample_log_density", .number(ToyLogDensity.mean(of: samples, under: toy).mean),
+                              protocol: "mean log-density of the samples under the true distribution")
+            }
+        default:
+            throw RunError("--metrics \(metric.rawValue) is not a sample-based metric")
+        }
     }
 }
 

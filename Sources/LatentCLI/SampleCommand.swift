@@ -31,6 +31,12 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed of the sampling noise.")
     var seed: UInt64 = 1
 
+    @Option(help: "InfoGAN: fix the categorical code, as c=3.")
+    var code: String?
+
+    @Option(help: "InfoGAN: sweep one continuous code over [-2, 2] (c1, c2, …): rows are categories, columns the sweep.")
+    var vary: String?
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
@@ -48,12 +54,60 @@ struct SampleCommand: ParsableCommand {
                                                     classCount: model.configuration.classCount)
                 images = VariationalPictures.samples(model: model, count: count, labels: labels,
                                                      temperature: temperature, using: &generator)
+            case .adversarial(let model):
+                images = try adversarialSamples(model, using: &generator)
             case .classifier:
                 throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
             }
             try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
             print("wrote \(count) samples to \(out)")
         }
+    }
+
+    /// Samples of an adversarial model; for InfoGAN, `--code` fixes the category and `--vary`
+    /// makes a traversal grid of one continuous code.
+    private func adversarialSamples(_ model: AdversarialNetwork, using generator: inout SplitMix64) throws -> Tensor {
+        let configuration = model.configuration
+        let labels = try conditioningLabels(isConditional: configuration.classCount > 0, classCount: configuration.classCount)
+        guard code != nil || vary != nil else { return model.sample(count: count, labels: labels, using: &generator) }
+        guard configuration.categoricalCode > 0 else {
+            throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(configuration.kind.rawValue)")
+        }
+        var category: Int?
+        if let code {
+            guard code.hasPrefix("c="), let value = Int(code.dropFirst(2)), (0..<configuration.categoricalCode).contains(value) else {
+                throw RunError("--code takes c=<category> with a category in 0..<\(configuration.categoricalCode), got '\(code)'")
+            }
+            category = value
+        }
+        guard let vary else {
+            return model.sample(count: count, labels: labels,
+                                categories: [Int](repeating: category!, count: count), using: &generator)
+        }
+        guard vary.hasPrefix("c"), let index = Int(vary.dropFirst()), (1...configuration.continuousCodes).contains(index) else {
+            throw RunError("--vary takes c1…c\(configuration.continuousCodes), got '\(vary)'")
+        }
+        let steps = 10
+        let categories = category.map { [$0] } ?? Array(0..<configuration.categoricalCode)
+        var codes: [Float] = [], rows: [Int] = []
+        for row in categories {
+            for step in 0..<steps {
+                var continuous = [Float](repeating: 0, count: configuration.continuousCodes)
+                continuous[index - 1] = -2 + 4 * Float(step) / Float(steps - 1)
+                codes += continuous
+                rows.append(row)
+            }
+        }
+        // One noise vector for the whole grid (as the InfoGAN paper's figures), so only the codes change.
+        let drawn = model.generatorInput(
+            count: rows.count,
+            codes: GeneratorCodes(labels: labels.map { Array(repeating: $0[0], count: rows.count) }, categories: rows,
+                                  continuous: Tensor(shape: [rows.count, configuration.continuousCodes], scalars: codes)),
+            using: &generator).input
+        let noiseSize = configuration.noiseDimension
+        let noise = drawn.sliced(0..<1, alongAxis: 0).sliced(0..<noiseSize, alongAxis: 1).expanded(to: [rows.count, noiseSize])
+        let input = Tensor.concatenate([noise, drawn.sliced(noiseSize..<drawn.shape[1], alongAxis: 1)], alongAxis: 1)
+        return model.sample(input: input)
     }
 
     /// The labels to condition on: `--label` for every sample, or the classes in turn.

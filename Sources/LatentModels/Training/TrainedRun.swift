@@ -6,6 +6,8 @@ import LatentTensor
 public enum TrainedModel {
     /// An AE, VAE, β-VAE, IWAE or CVAE.
     case variational(VariationalAutoencoder)
+    /// A GAN, DCGAN, WGAN, WGAN-GP, SNGAN, cGAN or InfoGAN.
+    case adversarial(AdversarialNetwork)
     /// An image classifier.
     case classifier(Classifier)
 }
@@ -37,6 +39,8 @@ public struct TrainedRun {
             try Checkpoint.load(into: model, from: folder.checkpointURL)
             model.eval()
             self.model = .variational(model)
+        } else if configuration.adversarial != nil {
+            self.model = .adversarial(try AdversarialNetwork.load(run: path))
         } else if let classifier = configuration.classifier {
             let model = Classifier(classifier, using: &generator)
             try Checkpoint.load(into: model, from: folder.checkpointURL)

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Testing
+
+@testable import LatentCLI
+@testable import LatentModels
+
+@Suite("Command parsing")
+struct CommandParsingTests {
+    @Test func trainParsesTheVariationalOptions() throws {
+        let command = try TrainCommand.parse([
+            "iwae", "--out", "runs/x", "--hidden", "200,200", "--activation", "tanh", "--latent", "50",
+            "--importance-samples", "5", "--data-protocol", "dynamic", "--epochs", "3", "--seed", "7",
+        ])
+        #expect(command.model == .iwae)
+        #expect(command.epochs == 3)
+        #expect(command.seed == 7)
+        let configuration = command.variational.configuration(kind: .iwae)
+        #expect(configuration.hidden == [200, 200])
+        #expect(configuration.activation == .tanh)
+        #expect(configuration.latentDimension == 50)
+        #expect(configuration.importanceSamples == 5)
+        #expect(command.variational.dataProtocol == .dynamicBinarized)
+    }
+
+    @Test func theDefaultIsPyTorchsExample() throws {
+        let command = try TrainCommand.parse(["vae", "--out", "runs/x"])
+        let configuration = command.variational.configuration(kind: .vae)
+        #expect(configuration == VariationalConfiguration())
+        #expect(command.batchSize == 128)
+        #expect(command.learningRate == 1e-3)
+    }
+
+    @Test func iwaeDefaultsToFiveSamplesAndBetaOnlyAppliesToBetaVAE() throws {
+        let command = try TrainCommand.parse(["iwae", "--out", "r", "--beta", "2"])
+        #expect(command.variational.configuration(kind: .iwae).importanceSamples == 5)
+        #expect(command.variational.configuration(kind: .iwae).beta == 1)
+        #expect(command.variational.configuration(kind: .betaVAE).beta == 2)
+    }
+
+    @Test func badValuesAreRejectedWithTheOptionNamed() {
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--out", "r", "--epochs", "0"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["nosuchmodel", "--out", "r"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["ae", "--out", "r", "--estimator", "score-function"]) }
+        #expect(throws: (any Error).self) { try SampleCommand.parse(["--run", "r", "--out", "x.jpg"]) }
+        #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--metrics", "elbo,fid2"]) }
+    }
+
+    @Test func evalParsesMetricLists() throws {
+        let command = try EvalCommand.parse(["--run", "r", "--metrics", "elbo,nll", "--samples", "100", "--json"])
+        #expect(command.metrics == [.elbo, .nll])
+        #expect(command.samples == 100)
+        #expect(command.json)
+    }
+
+    @Test func errorMessagesOfValidationNameTheOption() {
+        do {
+            _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])
+            Issue.record("expected a parse error")
+        } catch {
+            #expect(TrainCommand.message(for: error).contains("--hidden"))
+        }
+    }
+}
