@@ -13,6 +13,14 @@ extension TrainCommand {
         configuration.imageShape = training.exampleShape
         configuration.classCount = training.classCount ?? 10
         if classifierArchitecture == .mlp { configuration.featureCount = 256; configuration.dropout = 0 }
+        // Standardise by the training set's own statistics (for MNIST, 0.1307 and 0.3081).
+        let statistics = training.examples.withUnsafeScalars { values -> (Float, Float) in
+            let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))
+            let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(max(values.count, 1))
+            return (Float(mean), Float(max(variance.squareRoot(), 1e-6)))
+        }
+        configuration.inputMean = statistics.0
+        configuration.inputStandardDeviation = statistics.1
         var options = ClassifierTrainingOptions()
         options.epochs = epochs ?? 5
         options.batchSize = batchSize

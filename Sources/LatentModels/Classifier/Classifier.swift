@@ -22,6 +22,11 @@ public struct ClassifierConfiguration: Codable, Equatable, Sendable {
     public var featureCount: Int = 128
     /// Dropout before the output layer during training.
     public var dropout: Float = 0.25
+    /// Inputs are standardised as `(x − inputMean) / inputStandardDeviation` before the first
+    /// layer (MNIST's training-set mean and standard deviation, 0.1307 and 0.3081).
+    public var inputMean: Float = 0.1307
+    /// See ``inputMean``.
+    public var inputStandardDeviation: Float = 0.3081
 
     /// The conv classifier for MNIST.
     public init() {}
@@ -74,10 +79,14 @@ public final class Classifier: Module {
     }
 
     /// The penultimate layer's activations: `[batch, featureCount]`.
-    public func features(_ images: Tensor) -> Tensor { body(images) }
+    public func features(_ images: Tensor) -> Tensor { body(standardized(images)) }
 
     /// Class logits: `[batch, classCount]`.
-    public func callAsFunction(_ images: Tensor) -> Tensor { head(dropout(body(images))) }
+    public func callAsFunction(_ images: Tensor) -> Tensor { head(dropout(features(images))) }
+
+    private func standardized(_ images: Tensor) -> Tensor {
+        (images - configuration.inputMean) * (1 / configuration.inputStandardDeviation)
+    }
 
     /// The most likely class of each image, evaluated in batches without gradients.
     public func predictions(_ images: Tensor, batchSize: Int = 1000) -> [Int] {
