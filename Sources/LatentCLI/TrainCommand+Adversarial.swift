@@ -103,6 +103,12 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "Decay of the generator weight average.")
     var emaDecay: Float = 0.999
 
+    @Option(help: "PacGAN's packing: D scores groups of m examples concatenated (default 1; the batch size must be a multiple).")
+    var pack: Int?
+
+    @Option(name: .customLong("lr-decay"), help: "Step-size decay over the run for both players: none, linear or cosine (to 0 at the last step).")
+    var learningRateDecay: AdversarialLearningRateDecay?
+
     @Option(help: "Dimension of the noise z (default: 100 for images, 16 for 2-D data; infogan 62 / 8).")
     var noise: Int?
 
@@ -143,6 +149,7 @@ struct AdversarialOptions: ParsableArguments {
         if let discriminatorHidden { configuration.discriminatorHidden = discriminatorHidden }
         if let dropout { configuration.dropout = dropout }
         configuration.averagesGenerator = ema
+        if let pack, pack != 1 { configuration.packing = pack }
         if configuration.architecture != .convolutional { configuration.discriminatorBatchNorm = false }
         try configuration.validate()
         return configuration
@@ -161,6 +168,7 @@ struct AdversarialOptions: ParsableArguments {
         if let clip { options.clipValue = clip }
         if let penaltyWeight { options.penaltyWeight = penaltyWeight }
         options.labelSmoothing = labelSmoothing
+        if let learningRateDecay, learningRateDecay != .none { options.learningRateDecay = learningRateDecay }
         options.featureMatching = featureMatching
         options.averageDecay = emaDecay
         options.informationWeight = infoWeight
@@ -172,3 +180,4 @@ struct AdversarialOptions: ParsableArguments {
 extension AdversarialLoss: ExpressibleByArgument {}
 extension AdversarialOptimizer: ExpressibleByArgument {}
 extension AdversarialArchitecture: ExpressibleByArgument {}
+extension AdversarialLearningRateDecay: ExpressibleByArgument {}

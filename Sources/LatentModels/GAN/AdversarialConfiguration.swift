@@ -92,6 +92,9 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
     public var averagesGenerator: Bool = false
     /// Uniform noise on [−1, 1] instead of N(0, I), as the GAN paper's code draws it.
     public var uniformNoise: Bool = false
+    /// PacGAN's packing (Lin et al. 2018): D scores groups of this many examples, concatenated,
+    /// all real or all generated (`nil` or 1: one example at a time).
+    public var packing: Int?
 
     /// The GAN paper's MNIST model.
     public init() {}
@@ -155,6 +158,9 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
     /// Whether the model is conditioned on labels.
     public var isConditional: Bool { classCount > 0 }
 
+    /// The number of examples D scores together: ``packing``, or 1.
+    public var packedExamples: Int { packing ?? 1 }
+
     /// Checks the values; a user error names the offending field.
     public func validate() throws {
         func require(_ condition: Bool, _ message: String) throws {
@@ -185,6 +191,10 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
         try require(
             kind.isWasserstein || loss != .wasserstein,
             "--loss wasserstein needs a critic: use wgan or wgan-gp")
+        try require(packedExamples >= 1, "--pack must be at least 1, got \(packedExamples)")
+        try require(
+            packedExamples == 1 || !hasCodeHead,
+            "--pack scores groups of examples; infogan's code head needs one score per example")
         try require(
             kind != .wganGP || !discriminatorBatchNorm,
             "wgan-gp's critic has no batch normalisation (the penalty is per sample)")

@@ -67,14 +67,19 @@ public enum AdversarialLosses {
         return gradientPenalty(at: interpolated, critic: critic)
     }
 
-    /// The penalty `mean (‖∇x C(x)‖₂ − 1)²` at given points `[batch, …]` that require gradients.
+    /// The penalty `mean (‖∇x C(x)‖₂ − 1)²` at given points `[batch, …]` that require gradients;
+    /// for a critic that scores packed groups of examples, the norm is the group's.
     public static func gradientPenalty(at points: Tensor, critic: (Tensor) -> Tensor)
         -> (penalty: Tensor, meanNorm: Float)
     {
-        let inputGradient = critic(points).sum()
-            .gradients(withRespectTo: [points], createsGraph: true)[0]
+        let scores = critic(points)
+        let inputGradient = scores.sum().gradients(withRespectTo: [points], createsGraph: true)[0]
+        // One norm per score: per example, or per packed group of examples (PacGAN), whose
+        // concatenation is the critic's real input.
+        let groups = scores.shape[0]
+        let perGroup = inputGradient.reshaped(to: [groups, inputGradient.scalarCount / groups])
         // The tiny constant keeps the square root differentiable where a gradient vanishes.
-        let norms = (inputGradient.flattened(fromAxis: 1).squared().sum(alongAxis: 1) + 1e-12).sqrt()
+        let norms = (perGroup.squared().sum(alongAxis: 1) + 1e-12).sqrt()
         let penalty = (norms - 1).squared().mean()
         return (penalty, norms.mean().scalar)
     }

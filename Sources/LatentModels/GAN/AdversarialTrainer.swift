@@ -69,6 +69,11 @@ public final class AdversarialTrainer {
             case .rmsprop: return RMSProp(learningRate: learningRate)
             }
         }
+        guard loader.batchSize % configuration.packedExamples == 0 else {
+            throw ConfigurationError(
+                "--pack \(configuration.packedExamples) needs a batch size that is a multiple of it, "
+                    + "got \(loader.batchSize)")
+        }
         generatorOptimizer = optimizer(options.learningRate)
         discriminatorOptimizer = optimizer(options.discriminatorLearningRate ?? options.learningRate)
         // WGAN's critic starts inside its clipping box, so every step is a projected one.
@@ -137,6 +142,11 @@ public final class AdversarialTrainer {
     public func trainStep() -> AdversarialStep {
         var random = SplitMix64(seed: options.seed).derived(0x57E9_0000_0000 &+ UInt64(step))
         var record = AdversarialStep()
+        if let decay = options.learningRateDecay, decay != .none {
+            let factor = decay.factor(step: step, total: options.steps)
+            generatorOptimizer.learningRate = generatorOptimizer.initialLearningRate * factor
+            discriminatorOptimizer.learningRate = discriminatorOptimizer.initialLearningRate * factor
+        }
         model.train()
         var real = Tensor(0), labels: [Int]?
         for inner in 0..<options.discriminatorSteps {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The optimiser both players use.
 public enum AdversarialOptimizer: String, Codable, CaseIterable, Sendable {
     /// SGD with momentum, as the GAN paper.
@@ -6,6 +8,26 @@ public enum AdversarialOptimizer: String, Codable, CaseIterable, Sendable {
     case adam
     /// RMSProp, as WGAN.
     case rmsprop
+}
+
+/// How both players' step sizes change over a run.
+public enum AdversarialLearningRateDecay: String, Codable, CaseIterable, Sendable {
+    /// The step sizes stay as set.
+    case none
+    /// Each step size falls linearly from its initial value to 0 over the run's steps.
+    case linear
+    /// Each step size follows half a cosine from its initial value to 0 over the run's steps.
+    case cosine
+
+    /// The factor on the initial step size at generator step `step` of `total`.
+    public func factor(step: Int, total: Int) -> Float {
+        let progress = Float(min(max(step, 0), total)) / Float(max(total, 1))
+        switch self {
+        case .none: return 1
+        case .linear: return 1 - progress
+        case .cosine: return Float(0.5 * (1 + cos(Double.pi * Double(progress))))
+        }
+    }
 }
 
 /// The training loop's settings for an adversarial model; stored in `config.json`.
@@ -28,6 +50,8 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
     public var beta2: Float = 0.999
     /// SGD's momentum.
     public var momentum: Float = 0.5
+    /// How the step sizes decay over the run (`nil`: ``AdversarialLearningRateDecay/none``).
+    public var learningRateDecay: AdversarialLearningRateDecay?
     /// WGAN's weight clipping: critic weights are clamped to ±c after each update (nil: none).
     public var clipValue: Float?
     /// WGAN-GP's λ (0: no penalty).

@@ -46,7 +46,7 @@ public final class Discriminator: Module {
         switch configuration.architecture {
         case .convolutional:
             let layout = DCGANLayout(configuration.exampleShape)!
-            var channels = configuration.exampleShape[0] + condition
+            var channels = (configuration.exampleShape[0] + condition) * configuration.packedExamples
             for index in 0..<layout.upsamplings {
                 let next = configuration.width << index
                 let conv = Conv2d(
@@ -64,7 +64,7 @@ public final class Discriminator: Module {
             stack.append(Flatten())
             featureSize = channels * layout.base * layout.base
         case .maxout:
-            var size = configuration.featureCount + condition
+            var size = (configuration.featureCount + condition) * configuration.packedExamples
             for hidden in configuration.discriminatorHidden {
                 stack.append(Maxout(
                     inputFeatures: size, outputFeatures: hidden,
@@ -78,7 +78,7 @@ public final class Discriminator: Module {
             }
             featureSize = size
         case .mlp:
-            var size = configuration.featureCount + condition
+            var size = (configuration.featureCount + condition) * configuration.packedExamples
             for hidden in configuration.discriminatorHidden {
                 stack += [linear(size, hidden), LeakyReLU(negativeSlope: 0.2)]
                 if configuration.dropout > 0 {
@@ -107,11 +107,19 @@ public final class Discriminator: Module {
         [("body", body), ("head", head)] + (codeHead.map { [("codeHead", $0)] } ?? [])
     }
 
-    /// The body's features of examples `[batch] + exampleShape`: `[batch, featureSize]`.
+    /// The body's features of examples `[batch] + exampleShape`: `[batch / m, featureSize]`
+    /// for packing m (PacGAN: each group of m consecutive examples, labels included, is
+    /// concatenated into one input — along the features of an MLP, the channels of a
+    /// convolution).
     ///
-    /// - Precondition: labels are given exactly when the model is conditional.
+    /// - Precondition: labels are given exactly when the model is conditional; the batch is a
+    ///   multiple of the packing.
     public func features(_ examples: Tensor, labels: [Int]? = nil) -> Tensor {
         let batch = examples.shape[0]
+        let packing = configuration.packedExamples
+        precondition(
+            batch % packing == 0,
+            "Discriminator: a batch of \(batch) does not split into groups of \(packing) (--pack)")
         precondition(
             Array(examples.shape.dropFirst()) == configuration.exampleShape,
             "Discriminator: examples \(examples.shape) are not [batch] + \(configuration.exampleShape)")
@@ -132,6 +140,12 @@ public final class Discriminator: Module {
                 input = Tensor.concatenate([input, hot], alongAxis: 1)
             }
         }
+        if packing > 1 {
+            var shape = input.shape
+            shape[0] = batch / packing
+            shape[1] *= packing
+            input = input.reshaped(to: shape)
+        }
         return body(input)
     }
 
@@ -150,7 +164,7 @@ public final class Discriminator: Module {
         return codeHead(features)
     }
 
-    /// One score per example, `[batch]`.
+    /// One score per example, `[batch]` (per group of examples, `[batch / m]`, with packing m).
     public func callAsFunction(_ examples: Tensor, labels: [Int]? = nil) -> Tensor {
         score(features: features(examples, labels: labels))
     }
