@@ -133,8 +133,12 @@ struct EvalCommand: ParsableCommand {
         let stand = training.examples.sliced(0..<count, alongAxis: 0)
         let onWhat = "\(count) training images of \(specification) standing in for samples, against \(test.count) test images"
         for metric in metrics ?? (isImages(test) ? [.frechet, .classifierScore, .precisionRecall] : [.modes]) {
-            try SampleMetrics(command: self, test: test, source: source)
-                .measure(metric, samples: stand, labels: training.labels.map { Array($0[0..<count]) }, onWhat: onWhat, into: &report)
+            // The score of real data is the test set's own (the calibration the docs quote).
+            let scoresTest = metric == .classifierScore
+            try SampleMetrics(command: self, test: test, source: source).measure(
+                metric, samples: scoresTest ? test.examples : stand,
+                labels: scoresTest ? test.labels : training.labels.map { Array($0[0..<count]) },
+                onWhat: scoresTest ? "the \(test.count) test images of \(specification)" : onWhat, into: &report)
         }
     }
 }
