@@ -53,11 +53,6 @@ public final class BatchNorm: Layer {
         precondition(
             input.rank >= 2 && input.shape[1] == featureCount,
             "BatchNorm: input \(input.shape) is not [batch, \(featureCount), …]")
-        let axes = [0] + Array(2..<input.rank)
-        // Per-feature vectors broadcast against the input as [1, C, 1, …].
-        let featureShape = [1, featureCount] + Array(repeating: 1, count: input.rank - 2)
-        let mean: Tensor
-        let variance: Tensor
         if isTraining {
             let count = input.scalarCount / featureCount
             precondition(
@@ -65,21 +60,21 @@ public final class BatchNorm: Layer {
                 "BatchNorm: training needs more than one value per feature, got input "
                     + "\(input.shape)"
             )
-            mean = input.mean(alongAxes: axes, keepingDimensions: true)
-            variance = input.variance(alongAxes: axes, keepingDimensions: true)
+            // One fused op: statistics, normalisation and the affine map in two passes.
+            let normalized = input.batchNormalized(
+                scale: weight.value, offset: bias.value, epsilon: epsilon)
             withoutGradients {
-                let unbiased = variance.detached() * (Float(count) / Float(count - 1))
+                let unbiased = normalized.variance * (Float(count) / Float(count - 1))
                 runningMean.value =
-                    (1 - momentum) * runningMean.value
-                    + momentum * mean.detached().reshaped(to: [featureCount])
-                runningVariance.value =
-                    (1 - momentum) * runningVariance.value
-                    + momentum * unbiased.reshaped(to: [featureCount])
+                    (1 - momentum) * runningMean.value + momentum * normalized.mean
+                runningVariance.value = (1 - momentum) * runningVariance.value + momentum * unbiased
             }
-        } else {
-            mean = runningMean.value.reshaped(to: featureShape)
-            variance = runningVariance.value.reshaped(to: featureShape)
+            return normalized.output
         }
+        // Per-feature vectors broadcast against the input as [1, C, 1, …].
+        let featureShape = [1, featureCount] + Array(repeating: 1, count: input.rank - 2)
+        let mean = runningMean.value.reshaped(to: featureShape)
+        let variance = runningVariance.value.reshaped(to: featureShape)
         let normalized = (input - mean) * (variance + epsilon).rsqrt()
         return normalized * weight.value.reshaped(to: featureShape)
             + bias.value.reshaped(to: featureShape)

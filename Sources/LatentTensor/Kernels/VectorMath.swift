@@ -69,13 +69,28 @@ enum VectorMath {
         return input > 0 && input < .infinity ? result : special  // NaN and inf pass through
     }
 
-    /// `log(1 + u)` for `u ≥ 0`, accurate where `1 + u` rounds (small `u`).
+    /// `log(1 + t)` for `t` in `[0, 1]` (softplus's `log1p(e^−|x|)`), with no rounding in the
+    /// reduction: `1 + t = 2^e · (1 + f)` with `f = t` below √2 − 1 and `f = (t − 1) / 2` above,
+    /// both exact, so no division and no special cases are needed.
     @inline(__always)
-    static func log1pNonNegative(_ u: Float) -> Float {
-        let w = 1 + u
-        // log(w) corrected by the rounding error of 1 + u, to first order.
-        let result = log(w) + (u - (w - 1)) / w
-        return w == 1 ? u : result
+    static func log1pUnit(_ t: Float) -> Float {
+        let isLarge = t >= 0.414_213_56
+        let f = isLarge ? (t - 1) * 0.5 : t
+        let e: Float = isLarge ? 1 : 0
+        let z = f * f
+        var p: Float = 7.037_683_629_2e-2
+        p = p * f - 1.151_461_031_0e-1
+        p = p * f + 1.167_699_874_0e-1
+        p = p * f - 1.242_014_084_6e-1
+        p = p * f + 1.424_932_278_7e-1
+        p = p * f - 1.666_805_766_5e-1
+        p = p * f + 2.000_071_476_5e-1
+        p = p * f - 2.499_999_399_3e-1
+        p = p * f + 3.333_333_117_4e-1
+        var y = f * z * p
+        y = y + e * -2.121_944_4e-4
+        y = y - 0.5 * z
+        return f + y + e * 0.693_359_375
     }
 
     /// `1 / (1 + e^−x)`, without overflow.
@@ -89,7 +104,7 @@ enum VectorMath {
     /// `log(1 + e^x)` as `max(x, 0) + log1p(e^−|x|)`.
     @inline(__always)
     static func softplus(_ x: Float) -> Float {
-        let result = Swift.max(x, 0) + log1pNonNegative(exp(-Swift.abs(x)))
+        let result = Swift.max(x, 0) + log1pUnit(exp(-Swift.abs(x)))
         return x != x ? x : result
     }
 

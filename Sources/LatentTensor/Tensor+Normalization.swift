@@ -1,0 +1,152 @@
+// Batch normalisation as one op: the composite (mean, variance, centring, scaling, affine)
+// walks the activations about seven times forward and fifteen backward; this one reads them
+// twice forward and, outside a recorded backward pass, twice backward.
+
+extension Tensor {
+    /// Normalises each feature (axis 1) with the mean and biased variance over every other axis,
+    /// then scales and shifts it: `(x − mean) / √(variance + epsilon) · scale + offset`.
+    ///
+    /// Input `[batch, features, …]` (`[N, C]` or `[N, C, H, W]`), `scale` and `offset`
+    /// `[features]`; the output is shaped like the input. The returned `mean` and `variance`
+    /// (`[features]`, biased) carry no gradient; they are for running statistics.
+    ///
+    /// - Precondition: the input has rank ≥ 2 and more than one value per feature; `scale`
+    ///   and `offset` are `[features]`.
+    public func batchNormalized(
+        scale: Tensor, offset: Tensor, epsilon: Float
+    ) -> (output: Tensor, mean: Tensor, variance: Tensor) {
+        precondition(
+            rank >= 2 && scale.shape == [shape[1]] && offset.shape == [shape[1]],
+            "batchNormalized: input \(shape) is not [batch, features, …] for scale \(scale.shape) "
+                + "and offset \(offset.shape)")
+        let features = shape[1], batch = shape[0]
+        let spatial = shape.dropFirst(2).reduce(1, *)
+        let count = batch * spatial
+        precondition(count > 1, "batchNormalized: input \(shape) has one value per feature")
+        let means = TensorStorage(uninitializedCount: features)
+        let variances = TensorStorage(uninitializedCount: features)
+        let output = TensorStorage(uninitializedCount: scalarCount)
+        let source = storage.base, target = output.base
+        let gamma = scale.storage.base, beta = offset.storage.base
+        Parallel.forRanges(features, grain: Swift.max(1, Parallel.grain / Swift.max(count, 1))) { channels in
+            for channel in channels {
+                // Two passes (mean, then centred squares) keep the variance accurate.
+                var sum: Double = 0
+                for image in 0..<batch {
+                    let row = source + (image * features + channel) * spatial
+                    var partial: Float = 0
+                    for index in 0..<spatial { partial += row[index] }
+                    sum += Double(partial)
+                }
+                let mean = Float(sum / Double(count))
+                var squares: Double = 0
+                for image in 0..<batch {
+                    let row = source + (image * features + channel) * spatial
+                    var partial: Float = 0
+                    for index in 0..<spatial {
+                        let centred = row[index] - mean
+                        partial += centred * centred
+                    }
+                    squares += Double(partial)
+                }
+                let variance = Float(squares / Double(count))
+                means.base[channel] = mean
+                variances.base[channel] = variance
+                let factor = gamma[channel] / (variance + epsilon).squareRoot()
+                let shift = beta[channel] - mean * factor
+                for image in 0..<batch {
+                    let offsetInRows = (image * features + channel) * spatial
+                    let row = source + offsetInRows, out = target + offsetInRows
+                    for index in 0..<spatial { out[index] = row[index] * factor + shift }
+                }
+            }
+        }
+        let x = self
+        let result = Tensor(
+            shape: shape, storage: output, recording: [x, scale, offset], operation: "batchNorm"
+        ) { upstream, needed in
+            if GradientRecording.isEnabled {
+                return Tensor.batchNormPullback(
+                    upstream, x: x, scale: scale, epsilon: epsilon, needed: needed)
+            }
+            return Tensor.batchNormPullback(
+                upstream, x: x.value, scale: scale.value, mean: means, variance: variances,
+                epsilon: epsilon, needed: needed)
+        }
+        return (result, Tensor(shape: [features], storage: means),
+                Tensor(shape: [features], storage: variances))
+    }
+
+    /// The pullback in Tensor ops, recorded for higher-order gradients: with `x̂` the normalised
+    /// input and `d = upstream · scale`, `dx = (d − mean(d) − x̂ · mean(d · x̂)) / √(var + ε)`.
+    private static func batchNormPullback(
+        _ upstream: Tensor, x: Tensor, scale: Tensor, epsilon: Float, needed: [Bool]
+    ) -> [Tensor?] {
+        let axes = [0] + Array(2..<x.rank)
+        let featureShape = [1, x.shape[1]] + Array(repeating: 1, count: x.rank - 2)
+        let centred = x - x.mean(alongAxes: axes, keepingDimensions: true)
+        let inverse = (centred.squared().mean(alongAxes: axes, keepingDimensions: true) + epsilon).rsqrt()
+        let normalized = centred * inverse
+        var gradients: [Tensor?] = [nil, nil, nil]
+        if needed[0] {
+            let d = upstream * scale.reshaped(to: featureShape)
+            gradients[0] = inverse * (d - d.mean(alongAxes: axes, keepingDimensions: true)
+                - normalized * (d * normalized).mean(alongAxes: axes, keepingDimensions: true))
+        }
+        if needed[1] { gradients[1] = (upstream * normalized).sum(alongAxes: axes) }
+        if needed[2] { gradients[2] = upstream.sum(alongAxes: axes) }
+        return gradients
+    }
+
+    /// The same pullback as plain values, two passes over the activations.
+    private static func batchNormPullback(
+        _ upstream: Tensor, x: Tensor, scale: Tensor, mean means: TensorStorage,
+        variance variances: TensorStorage, epsilon: Float, needed: [Bool]
+    ) -> [Tensor?] {
+        let features = x.shape[1], batch = x.shape[0]
+        let spatial = x.shape.dropFirst(2).reduce(1, *)
+        let count = Float(batch * spatial)
+        let inputGradient = needed[0] ? TensorStorage(uninitializedCount: x.scalarCount) : nil
+        let scaleGradient = TensorStorage(uninitializedCount: features)
+        let offsetGradient = TensorStorage(uninitializedCount: features)
+        let g = upstream.storage.base, source = x.storage.base, gamma = scale.storage.base
+        Parallel.forRanges(features, grain: Swift.max(1, Parallel.grain / Swift.max(batch * spatial, 1))) { channels in
+            for channel in channels {
+                let mean = means.base[channel]
+                let inverse = 1 / (variances.base[channel] + epsilon).squareRoot()
+                var sumG: Double = 0, sumGX: Double = 0
+                for image in 0..<batch {
+                    let start = (image * features + channel) * spatial
+                    let row = source + start, gradient = g + start
+                    var partialG: Float = 0, partialGX: Float = 0
+                    for index in 0..<spatial {
+                        partialG += gradient[index]
+                        partialGX += gradient[index] * (row[index] - mean)
+                    }
+                    sumG += Double(partialG)
+                    sumGX += Double(partialGX)
+                }
+                // Σ g·x̂ = inverse · Σ g·(x − mean).
+                let sumGXhat = Float(sumGX) * inverse
+                scaleGradient.base[channel] = sumGXhat
+                offsetGradient.base[channel] = Float(sumG)
+                guard let inputGradient else { continue }
+                let factor = gamma[channel] * inverse
+                let meanG = Float(sumG) / count, meanGXhat = sumGXhat / count
+                for image in 0..<batch {
+                    let start = (image * features + channel) * spatial
+                    let row = source + start, gradient = g + start, out = inputGradient.base + start
+                    for index in 0..<spatial {
+                        let normalized = (row[index] - mean) * inverse
+                        out[index] = factor * (gradient[index] - meanG - normalized * meanGXhat)
+                    }
+                }
+            }
+        }
+        return [
+            inputGradient.map { Tensor(shape: x.shape, storage: $0) },
+            needed[1] ? Tensor(shape: [features], storage: scaleGradient) : nil,
+            needed[2] ? Tensor(shape: [features], storage: offsetGradient) : nil,
+        ]
+    }
+}
