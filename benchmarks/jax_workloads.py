@@ -47,6 +47,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workloads", default="W1,W2,W3")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=None, help="W1 batches per epoch (quick runs)")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--data-dir", default="Data/mnist")
@@ -115,7 +116,7 @@ def main():
             start = time.perf_counter()
             order = rng.permutation(data.shape[0])
             total = 0.0
-            for i in range(0, data.shape[0], 128):
+            for i in range(0, data.shape[0] if args.batches is None else min(data.shape[0], 128 * args.batches), 128):
                 key, sub = jax.random.split(key)
                 params, opt_state, loss = train_step(params, opt_state, data[order[i:i + 128]], sub)
                 total += float(loss)

@@ -53,6 +53,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workloads", default="W1,W2,W3")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=None, help="W1 batches per epoch (quick runs)")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--data-dir", default="Data/mnist")
@@ -102,7 +103,7 @@ def main():
             start = time.perf_counter()
             order = torch.randperm(data.shape[0])
             total = 0.0
-            for i in range(0, data.shape[0], 128):
+            for i in range(0, data.shape[0] if args.batches is None else min(data.shape[0], 128 * args.batches), 128):
                 x = data[order[i:i + 128]]
                 optimizer.zero_grad()
                 recon, mu, logvar = model(x)

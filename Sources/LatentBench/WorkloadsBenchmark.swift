@@ -58,6 +58,7 @@ struct WorkloadsBenchmark: ParsableCommand {
             ("gemm_library", .text(GEMM.library)),
             ("threads", .integer(ThreadSettings.openMPThreads ?? Parallel.threadCount)),
             ("elementwise_threads", .integer(Parallel.threadCount)),
+            ("omp_wait_policy", .text(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default")),
         ])
         let chosen = Set(workloads.split(separator: ",").map(String.init))
         let needsMNIST = chosen.contains("W1") || chosen.contains("W2")
