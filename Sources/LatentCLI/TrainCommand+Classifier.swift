@@ -25,6 +25,7 @@ extension TrainCommand {
         options.epochs = epochs ?? 5
         options.batchSize = batchSize
         options.learningRate = learningRate
+        options.learningRateDecay = learningRateDecay
         options.seed = seed
         options.logEvery = logEvery
         options.trainingLimit = trainingLimit

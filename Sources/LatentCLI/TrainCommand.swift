@@ -48,6 +48,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the result as one JSON object on the last line.")
     var json = false
 
+    @Option(help: "Classifier: multiply the learning rate by this after every epoch.")
+    var learningRateDecay: Float = 0.7
+
     @Option(help: "Classifier architecture: conv (two conv layers, the shipped feature extractor) or mlp (784-256-10).")
     var classifierArchitecture: ClassifierConfiguration.Architecture = .conv
 
