@@ -28,7 +28,8 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
     ) -> Tensor {
         switch self {
         case .bernoulli:
-            return (data * parameters - parameters.softplus()).sum(alongAxis: 1)
+            // x·l − softplus(l) = −BCE(l, x), in one fused pass.
+            return -parameters.sigmoidCrossEntropy(labels: data).sum(alongAxis: 1)
         case .gaussian:
             let variance = fixedStandardDeviation * fixedStandardDeviation
             let constant = Float(data.shape[1]) * 0.5 * Float.log(2 * Float.pi * variance)
@@ -41,7 +42,7 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
             let perPixel = (data - halves[0]).squared() / logVariance.exp() + logVariance
             return -0.5 * (perPixel.sum(alongAxis: 1) + Float(features) * Float.log(2 * Float.pi))
         case .continuousBernoulli:
-            let bernoulli = (data * parameters - parameters.softplus()).sum(alongAxis: 1)
+            let bernoulli = -parameters.sigmoidCrossEntropy(labels: data).sum(alongAxis: 1)
             return bernoulli + Likelihood.continuousBernoulliLogNormalizer(logits: parameters).sum(alongAxis: 1)
         }
     }
