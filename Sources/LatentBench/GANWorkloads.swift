@@ -75,11 +75,13 @@ struct DCGANWorkload {
         var lossD: Float = 0, lossG: Float = 0
         for step in 0..<(warmup + steps) {
             if step == warmup { start = now() }
-            guard let images = batches.next() else {
+            var next = batches.next()
+            if next == nil {
                 epoch += 1
                 batches = loader.batches(epoch: epoch)
-                continue
+                next = batches.next()
             }
+            guard let images = next else { break }
             let real = images.examples * 2 - 1
             let z = Tensor(randomNormal: [batch, 100], using: &generator)
             let fake = generate(z)
