@@ -2,22 +2,64 @@
 # Mode coverage on the 2-D toys (VEEGAN/PacGAN protocol: ring of 8 Gaussians with std 0.01,
 # grid of 25 with std 0.05; 2,500 samples; high quality within 3 std; mean over 5 seeds).
 # Bars: ring8 8/8 modes with >= 95% high-quality samples, grid25 >= 24.5/25 with >= 90%.
-#   MODEL=wgan-gp TOY=ring8 STEPS=20000 scripts/reproduce/gan-toy-modes.sh
-# Each run leaves samples.npy (the 2,500 samples of its final scatter) in its run folder;
-# the last line is the mean over the seeds as JSON.
-source "$(dirname "$0")/common.sh"
+#
+#   scripts/reproduce/gan-toy-modes.sh                     # the default recipe below on ring8
+#   TOY=grid25 scripts/reproduce/gan-toy-modes.sh
+#   MODEL=wgan-gp OPTIONS="" STEPS=5000 scripts/reproduce/gan-toy-modes.sh   # a paper's recipe
+#
+# Default recipe (MODEL=gan): the non-saturating GAN with PacGAN packing 2, Adam 2e-3
+# (0.5, 0.999) for both players, batch 256, G 16-256-256-256-2 and D 2-256-256-256-1 MLPs,
+# step sizes decayed linearly to 0, samples from an average of G's weights (decay 0.995),
+# 12,000 steps. For another MODEL the default OPTIONS are empty: that model's recipe.
+# Each seed's run is scored by `latent eval --metrics modes --json --samples 2500`; one JSON
+# line per seed, then the mean over the seeds (with the mean training time) as the last line.
+# LATENT_BIN=path uses an already built `latent` instead of building the release tool.
+set -euo pipefail
+if [[ -n "${LATENT_BIN:-}" ]]; then
+    cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+    latent="$LATENT_BIN"
+    runs="${LATENT_RUNS:-runs/reproduce}"
+    mkdir -p "$runs"
+else
+    source "$(dirname "$0")/common.sh"
+fi
 # The toy networks are small: one OpenMP thread avoids spinning threads on a busy machine
 # (18x faster measured on 2 shared cores).
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-model="${MODEL:-wgan-gp}"
+model="${MODEL:-gan}"
 toy="${TOY:-ring8}"
-steps="${STEPS:-20000}"
-files=()
+steps="${STEPS:-12000}"
+if [[ "$model" == gan ]]; then
+    default_options="--optimizer adam --learning-rate 2e-3 --batch-size 256 --g-hidden 256,256,256
+        --d-hidden 256,256,256 --pack 2 --lr-decay linear --ema --ema-decay 0.995"
+else
+    default_options=""
+fi
+options="${OPTIONS-$default_options}"
+results=()
 for seed in ${SEEDS:-1 2 3 4 5}; do
     out="$runs/$model-$toy-seed$seed"
     rm -rf "$out"
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086
     "$latent" train "$model" --dataset "toy:$toy" --steps "$steps" --seed "$seed" \
-        --sample-every 0 ${EXTRA:-} --out "$out" >&2
-    files+=("$out/samples.npy")
+        --sample-every 0 $options ${EXTRA:-} --out "$out" >&2
+    end=$(date +%s.%N)
+    report=$("$latent" eval --run "$out" --metrics modes --json --samples 2500 | tail -n 1)
+    line=$(python3 -c 'import json, sys
+r = json.loads(sys.argv[1])
+print(json.dumps({"run": sys.argv[2], "seed": int(sys.argv[3]), "modes_covered": r["modes_covered"],
+                  "high_quality": r["high_quality"], "reverse_kl": r["reverse_kl"],
+                  "train_seconds": round(float(sys.argv[5]) - float(sys.argv[4]), 1)}))' \
+        "$report" "$out" "$seed" "$start" "$end")
+    echo "$line"
+    results+=("$line")
 done
-python3 scripts/reproduce/mode_coverage.py "$toy" "${files[@]}"
+python3 -c 'import json, sys
+rows = [json.loads(a) for a in sys.argv[3:]]
+mean = lambda key: sum(r[key] for r in rows) / len(rows)
+kls = [r["reverse_kl"] for r in rows if r["reverse_kl"] is not None]
+print(json.dumps({"model": sys.argv[1], "toy": sys.argv[2], "seeds": [r["seed"] for r in rows],
+                  "modes_covered": mean("modes_covered"), "high_quality": mean("high_quality"),
+                  "reverse_kl": sum(kls) / len(kls) if kls else None,
+                  "train_seconds": mean("train_seconds")}))' "$model" "$toy" "${results[@]}"
