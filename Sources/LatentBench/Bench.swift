@@ -8,4 +8,11 @@ struct Bench: ParsableCommand {
         commandName: "latent-bench",
         abstract: "Measure Latent's speed; prints one JSON object per line.",
         subcommands: [EngineBenchmark.self, WorkloadsBenchmark.self, EvalBenchmark.self])
+
+    /// Sets up the process as `latent` does (OpenMP's idle threads sleep rather than spin,
+    /// unless OMP_WAIT_POLICY is set), then runs the benchmark.
+    static func main() {
+        OpenMPEnvironment.ensurePassiveWaiting()
+        main(nil)
+    }
 }
