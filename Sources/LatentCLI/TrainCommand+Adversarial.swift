@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LatentData
 import LatentModels
+import LatentNN
 
 extension ModelName {
     /// The adversarial kind, for members of that family.

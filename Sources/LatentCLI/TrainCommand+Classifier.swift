@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LatentData
 import LatentModels
+import LatentNN
 
 extension TrainCommand {
     /// `latent train classifier`: the MNIST classifier whose features evaluate generated images.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LatentData
 import LatentModels
+import LatentNN
 
 /// `latent train <model>`: trains a model and leaves a run folder.
 struct TrainCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import LatentNN
 
 /// The standard metric names of `latent eval`, as its JSON keys.
 public enum MetricKey: String, CaseIterable, Sendable {
@@ -189,22 +190,5 @@ public struct EvaluationReport: Sendable, Equatable {
         }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
+    private static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }

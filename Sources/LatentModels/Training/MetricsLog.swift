@@ -1,4 +1,5 @@
 import Foundation
+import LatentNN
 
 /// A value in a metrics record: numbers, strings, or integer counters.
 public enum MetricValue: Sendable, Equatable {
@@ -51,25 +52,7 @@ public final class MetricsLog {
     deinit { try? handle.close() }
 }
 
-/// Small JSON text helpers for hand-written records with a stable key order.
-public enum JSONText {
-    /// A JSON string literal.
-    public static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case let c where c.value < 0x20: result += String(format: "\\u%04x", c.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
-
+extension JSONText {
     /// One JSON object with keys in the given order.
     public static func object(_ fields: [(String, MetricValue)]) -> String {
         "{" + fields.map { "\(quoted($0.0)): \($0.1.json)" }.joined(separator: ", ") + "}"

@@ -44,11 +44,11 @@ extension Safetensors {
         var members: [String] = []
         if !metadata.isEmpty {
             let pairs = metadata.keys.sorted().map {
-                JSONText.string($0) + ":" + JSONText.string(metadata[$0]!)
+                JSONText.quoted($0) + ":" + JSONText.quoted(metadata[$0]!)
             }
             members.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
-        members += entries.keys.sorted().map { JSONText.string($0) + ":" + entries[$0]! }
+        members += entries.keys.sorted().map { JSONText.quoted($0) + ":" + entries[$0]! }
         header += members.joined(separator: ",") + "}"
         var headerBytes = Array(header.utf8)
         while (8 + headerBytes.count) % 8 != 0 { headerBytes.append(UInt8(ascii: " ")) }
@@ -89,27 +89,5 @@ extension Safetensors {
         let dimensions = shape.map(String.init).joined(separator: ",")
         return
             "{\"dtype\":\"\(dtype)\",\"shape\":[\(dimensions)],\"data_offsets\":[\(begin),\(end)]}"
-    }
-}
-
-/// JSON string literals for the header writer.
-enum JSONText {
-    /// `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
-    static func string(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
