@@ -25,7 +25,7 @@ extension TrainCommand {
         var options = adversarial.options(kind: kind)
         // The shared --batch-size and --learning-rate override the recipe only when changed.
         if batchSize != 128 { options.batchSize = batchSize }
-        if learningRate != 1e-3 { options.learningRate = learningRate }
+        if let learningRate { options.learningRate = learningRate }
         if let epochs {
             let usable = min(trainingLimit ?? training.count, training.count)
             let batches = max(usable / options.batchSize, 1)

@@ -25,7 +25,7 @@ extension TrainCommand {
         var options = ClassifierTrainingOptions()
         options.epochs = epochs ?? 5
         options.batchSize = batchSize
-        options.learningRate = learningRate
+        options.learningRate = learningRate ?? 1e-3
         options.learningRateDecay = learningRateDecay
         options.seed = seed
         options.logEvery = logEvery

@@ -28,8 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Examples per step.")
     var batchSize: Int = 128
 
-    @Option(help: "Adam's step size.")
-    var learningRate: Float = 1e-3
+    @Option(help: "The optimiser's step size (default: 1e-3 for the variational models and the classifier; each GAN recipe's own).")
+    var learningRate: Float?
 
     @Option(help: "Seed for initialisation, shuffling and noise; the same seed repeats the run.")
     var seed: UInt64 = 1
@@ -64,7 +64,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
-        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive.") }
+        if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive.") }
         if let trainingLimit, trainingLimit <= 0 { throw ValidationError("--training-limit must be positive.") }
         try variational.validate(for: model)
@@ -98,7 +98,7 @@ struct TrainCommand: ParsableCommand {
         var options = VariationalTrainingOptions()
         options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
         options.batchSize = batchSize
-        options.learningRate = learningRate
+        options.learningRate = learningRate ?? 1e-3
         options.adamEpsilon = variational.schedule == .iwaePaper ? 1e-4 : 1e-8
         options.seed = seed
         options.dataProtocol = variational.dataProtocol

@@ -27,7 +27,7 @@ struct CommandParsingTests {
         let configuration = command.variational.configuration(kind: .vae)
         #expect(configuration == VariationalConfiguration())
         #expect(command.batchSize == 128)
-        #expect(command.learningRate == 1e-3)
+        #expect(command.learningRate == nil)
     }
 
     @Test func iwaeDefaultsToFiveSamplesAndBetaOnlyAppliesToBetaVAE() throws {
@@ -44,6 +44,11 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try TrainCommand.parse(["ae", "--out", "r", "--estimator", "score-function"]) }
         #expect(throws: (any Error).self) { try SampleCommand.parse(["--run", "r", "--out", "x.jpg"]) }
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--metrics", "elbo,fid2"]) }
+    }
+
+    /// An explicit --learning-rate reaches a GAN recipe even when it equals the VAE default.
+    @Test func anExplicitLearningRateIsKept() throws {
+        #expect(try TrainCommand.parse(["gan", "--out", "r", "--learning-rate", "1e-3"]).learningRate == 1e-3)
     }
 
     @Test func evalParsesMetricLists() throws {
