@@ -16,6 +16,7 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
     case precisionRecall = "precision-recall"
     case labelAccuracy = "label-accuracy"
     case modes, accuracy
+    case nearestNeighbours = "nearest-neighbours"
 
     var summary: String {
         switch self {
@@ -31,6 +32,7 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
         case .labelAccuracy: return "fraction of conditional samples classified as their label"
         case .modes: return "modes covered, high-quality fraction, reverse KL, exact log-density (2-D toys)"
         case .accuracy: return "test accuracy (classifiers)"
+        case .nearestNeighbours: return "picture: 16 samples, each beside its 5 nearest training images (memorisation)"
         }
     }
 }
@@ -164,10 +166,33 @@ private struct EvaluationContext {
             }
             report.record("test_accuracy", .number(Double(ClassifierEvaluation.accuracy(model, on: test))),
                           protocol: "\(test.count) \(trained.configuration.dataset) test images")
+        case .nearestNeighbours:
+            guard isImages(test) else { throw RunError("--metrics nearest-neighbours needs image data") }
+            var generator = SplitMix64(seed: command.seed).derived(0x99)
+            let samples: Tensor
+            switch trained.model {
+            case .variational(let model):
+                let labels = model.configuration.isConditional ? (0..<16).map { $0 % model.configuration.classCount } : nil
+                samples = VariationalPictures.samples(model: model, count: 16, labels: labels, temperature: 1, using: &generator)
+            case .adversarial(let model):
+                let labels = model.configuration.classCount > 0 ? (0..<16).map { $0 % model.configuration.classCount } : nil
+                samples = model.sample(count: 16, labels: labels, using: &generator)
+            case .classifier:
+                throw RunError("--metrics nearest-neighbours needs a generative model")
+            }
+            let training = try source.load(.train, dataDirectory: command.dataDir)
+            let neighbours = NearestNeighbours.indices(of: samples, in: training.examples, count: 5)
+            let rows = (0..<16).map { row in
+                Tensor.concatenate([samples.sliced(row..<(row + 1), alongAxis: 0),
+                                    training.examples.gathered(indices: neighbours[row], alongAxis: 0)], alongAxis: 0)
+            }
+            let url = trained.folder.file("nearest-neighbours.png")
+            try ImageGrid.render(Tensor.concatenate(rows, alongAxis: 0), columns: 6).write(to: url.path)
+            print("wrote \(url.path): each row a sample, then its 5 nearest training images (Euclidean, pixel space)")
         case .parzen, .frechet, .classifierScore, .precisionRecall, .labelAccuracy, .modes:
             let (samples, labels) = try generate(metric)
             let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model)) against \(test.count) test examples"
-            try SampleMetrics(command: command, test: test, source: source)
+            try SampleMetrics(command: command, test: test, source: source, picturesFolder: trained.folder.url)
                 .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
         }
     }
@@ -245,6 +270,8 @@ private struct SampleMetrics {
     let command: EvalCommand
     let test: Dataset
     let source: DataSource
+    /// Where pictures of a metric go (the run folder), if anywhere.
+    var picturesFolder: URL? = nil
 
     func measure(
         _ metric: MetricName, samples: Tensor, labels: [Int]?, onWhat: String, into report: inout EvaluationReport
@@ -284,7 +311,13 @@ private struct SampleMetrics {
             guard case .toy(let toy, _) = source, let mixture = toy.mixture else {
                 throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25)")
             }
-            report.record(ModeCoverage.measure(samples, mixture: mixture), protocol: onWhat + "; high quality within 3 std")
+            let coverage = ModeCoverage.measure(samples, mixture: mixture)
+            report.record(coverage, protocol: onWhat + "; high quality within 3 std")
+            if let folder = picturesFolder {
+                let url = folder.appendingPathComponent("mode-histogram.png")
+                try ModeHistogramPicture.render(coverage.histogram).write(to: url.path)
+                print("wrote \(url.path): high-quality samples per mode")
+            }
             if toy.hasExactDensity {
                 report.record("sample_log_density", .number(ToyLogDensity.mean(of: samples, under: toy).mean),
                               protocol: "mean log-density of the samples under the true distribution")
@@ -301,5 +334,25 @@ enum VariationalProtocol {
     static func testSet(_ test: Dataset, for configuration: RunConfiguration) throws -> Dataset {
         guard let options = configuration.variationalTraining, options.dataProtocol != .intensities else { return test }
         return VariationalTrainer.binarizedTestSet(test)
+    }
+}
+
+/// A bar chart of high-quality samples per mode (one bar per mode, in the mixture's order).
+enum ModeHistogramPicture {
+    static func render(_ histogram: [Int], barWidth: Int = 12, height: Int = 120) -> PNGImage {
+        let width = max(1, histogram.count) * barWidth + 2
+        var pixels = [UInt8](repeating: 255, count: width * height)
+        let largest = max(histogram.max() ?? 0, 1)
+        for (mode, count) in histogram.enumerated() {
+            let barHeight = count == 0 ? 0 : max(1, count * (height - 4) / largest)
+            for row in (height - 2 - barHeight)..<(height - 2) {
+                for column in (1 + mode * barWidth + 1)..<(1 + (mode + 1) * barWidth - 1) {
+                    pixels[row * width + column] = 60
+                }
+            }
+            // A light grey baseline marks an empty mode, so a missed mode is visible.
+            if count == 0 { for column in (1 + mode * barWidth + 1)..<(1 + (mode + 1) * barWidth - 1) { pixels[(height - 2) * width + column] = 180 } }
+        }
+        return PNGImage(width: width, height: height, channels: 1, pixels: pixels)
     }
 }
