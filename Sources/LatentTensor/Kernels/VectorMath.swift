@@ -51,20 +51,7 @@ enum VectorMath {
         e = small ? e - 1 : e
         m = small ? m + m : m
         let f = m - 1
-        let z = f * f
-        var p: Float = 7.037_683_629_2e-2
-        p = p * f - 1.151_461_031_0e-1
-        p = p * f + 1.167_699_874_0e-1
-        p = p * f - 1.242_014_084_6e-1
-        p = p * f + 1.424_932_278_7e-1
-        p = p * f - 1.666_805_766_5e-1
-        p = p * f + 2.000_071_476_5e-1
-        p = p * f - 2.499_999_399_3e-1
-        p = p * f + 3.333_333_117_4e-1
-        var y = f * z * p
-        y = y + e * -2.121_944_4e-4
-        y = y - 0.5 * z
-        let result = f + y + e * 0.693_359_375
+        let result = reducedLog(f, exponent: e)
         let special = input < 0 ? Float.nan : (input == 0 ? -Float.infinity : input)
         return input > 0 && input < .infinity ? result : special  // NaN and inf pass through
     }
@@ -77,6 +64,13 @@ enum VectorMath {
         let isLarge = t >= 0.414_213_56
         let f = isLarge ? (t - 1) * 0.5 : t
         let e: Float = isLarge ? 1 : 0
+        return reducedLog(f, exponent: e)
+    }
+
+    /// `log(2^e · (1 + f))` for `f` in [√½ − 1, √2 − 1]: Cephes' logf polynomial in `f`, with
+    /// `log 2` split in two so the exponent's part adds without rounding.
+    @inline(__always)
+    private static func reducedLog(_ f: Float, exponent e: Float) -> Float {
         let z = f * f
         var p: Float = 7.037_683_629_2e-2
         p = p * f - 1.151_461_031_0e-1
