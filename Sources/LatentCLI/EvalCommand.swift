@@ -66,6 +66,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Write per-example values (log p(x) for nll) to this .npy file.")
     var perExample: String?
 
+    @Option(help: "Neighbourhood size k of precision/recall's k-nearest-neighbour manifolds (Kynkäänniemi et al. 2019 use 3).")
+    var neighbours: Int = 3
+
     @Option(help: "Run folder of the classifier whose features are used (default: the shipped Models/mnist-classifier).")
     var classifier: String?
 
@@ -90,6 +93,7 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         guard (runFolder == nil) != (real == nil) else { throw ValidationError("give exactly one of --run and --real.") }
         guard samples > 0, importanceSamples > 0 else { throw ValidationError("--samples and --importance-samples must be positive.") }
+        guard neighbours > 0 else { throw ValidationError("--neighbours must be positive.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }
     }
@@ -299,8 +303,8 @@ private struct SampleMetrics {
                               protocol: onWhat + "; MNIST-classifier p(y|x)")
             case .precisionRecall:
                 let real = ClassifierFeatures.extract(classifier, from: test.examples)
-                report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: 3),
-                              protocol: onWhat + "; MNIST-classifier features, k = 3")
+                report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: command.neighbours),
+                              protocol: onWhat + "; MNIST-classifier features, k = \(command.neighbours)")
             default:
                 guard let labels else { throw RunError("--metrics label-accuracy needs a conditional model") }
                 let predicted = generated.logits.argmax(alongAxis: 1)

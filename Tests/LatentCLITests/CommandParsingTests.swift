@@ -56,6 +56,9 @@ struct CommandParsingTests {
         #expect(command.metrics == [.elbo, .nll])
         #expect(command.samples == 100)
         #expect(command.json)
+        #expect(command.neighbours == 3)
+        #expect(try EvalCommand.parse(["--real", "mnist", "--neighbours", "7"]).neighbours == 7)
+        #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--neighbours", "0"]) }
     }
 
     @Test func errorMessagesOfValidationNameTheOption() {
