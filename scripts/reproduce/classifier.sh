@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The MNIST classifier that evaluation uses as its feature extractor (two 3×3 conv layers with
-# max-pooling, linear 128, linear 10; Adam 1e-3, batch 128, 5 epochs, seed 1). Bar: test
-# accuracy ≥ 0.990 in at most 5 epochs. With MLP=1, the 784-256-10 MLP for 3 epochs at a constant
+# max-pooling, linear 128, linear 10; Adam 1e-3 decayed 0.7 per epoch, batch 128, seed 1,
+# EPOCHS epochs, default 12). Bar: test accuracy ≥ 0.990 in at most 5 epochs; the run prints
+# each epoch's accuracy, and the first 5 epochs of a longer run are those of a 5-epoch run. The
+# shipped weights train 12 epochs so that its softmax is confident enough for the test set's
+# classifier score to reach 9.8 (9.77 after 5 epochs, 9.83 after 12). With MLP=1, the 784-256-10 MLP for 3 epochs at a constant
 # learning rate (bar 0.975).
 # The shipped weights in Models/mnist-classifier were made by this script:
 #   OUT=Models/mnist-classifier scripts/reproduce/classifier.sh
@@ -13,5 +16,5 @@ if [ "${MLP:-0}" = 1 ]; then
 else
     out="${OUT:-$runs/classifier}"
     rm -rf "$out"
-    "$latent" train classifier --epochs 5 --seed 1 --out "$out" --json | tail -n 1
+    "$latent" train classifier --epochs "${EPOCHS:-12}" --seed 1 --out "$out" --json | tail -n 1
 fi
