@@ -156,6 +156,20 @@ struct VariationalAutoencoderTests {
         }
     }
 
+    /// Parameters holding k draws per example (sample-major) are scored against the data tiled
+    /// k times, for every likelihood, without the caller copying the data (tolerance 1e-4).
+    @Test mutating func likelihoodOfSeveralDrawsPerExampleTilesTheData() {
+        let x = Tensor(randomUniform: [3, 5], lowerBound: 0.05, upperBound: 0.95, using: &generator)
+        let tiled = x.expanded(to: [4, 3, 5]).reshaped(to: [12, 5])
+        for likelihood in Likelihood.allCases {
+            let parameters = Tensor(randomNormal: [12, 5 * likelihood.outputsPerPixel], using: &generator)
+            let drawn = likelihood.logProbability(of: x, parameters: parameters, fixedStandardDeviation: 0.7)
+            let copied = likelihood.logProbability(of: tiled, parameters: parameters, fixedStandardDeviation: 0.7)
+            #expect(drawn.shape == [12])
+            #expect((drawn - copied).abs().max().scalar < 1e-4, "\(likelihood)")
+        }
+    }
+
     /// Every likelihood's log-probability has correct gradients with respect to its parameters.
     @Test mutating func likelihoodGradientsMatchFiniteDifferences() {
         let x = Tensor(randomUniform: [3, 4], lowerBound: 0.05, upperBound: 0.95, using: &generator)

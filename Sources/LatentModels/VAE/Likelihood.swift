@@ -17,19 +17,41 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
 
     /// `log p(x | parameters)` summed over the pixels of each example.
     ///
+    /// The parameters may hold several draws per example, stacked sample-major (`k` blocks of
+    /// `batch` rows, as ``VariationalAutoencoder/reparameterize(mean:logVariance:samples:using:)``
+    /// makes them); each block is then scored against the same data, without copying it.
+    ///
     /// - Parameters:
     ///   - data: `[batch, features]` observations.
-    ///   - parameters: `[batch, features · outputsPerPixel]` decoder outputs (logits, means, or
-    ///     means followed by log-variances).
+    ///   - parameters: `[k · batch, features · outputsPerPixel]` decoder outputs (logits, means,
+    ///     or means followed by log-variances), `k ≥ 1`.
     ///   - fixedStandardDeviation: σ of the fixed-variance Gaussian.
-    /// - Returns: `[batch]` log-likelihoods in nats.
+    /// - Returns: `[k · batch]` log-likelihoods in nats.
     public func logProbability(
         of data: Tensor, parameters: Tensor, fixedStandardDeviation: Float = 1
     ) -> Tensor {
+        let batch = data.shape[0], rows = parameters.shape[0]
+        precondition(batch > 0 && rows % batch == 0,
+                     "logProbability: parameters \(parameters.shape) are not draws for data \(data.shape)")
         switch self {
         case .bernoulli:
-            // x·l − softplus(l) = −BCE(l, x), in one fused pass.
-            return -parameters.sigmoidCrossEntropy(labels: data).sum(alongAxis: 1)
+            // x·l − softplus(l) = −BCE(l, x) summed per row, in one fused pass.
+            return -parameters.sigmoidCrossEntropyRowSums(labels: data)
+        case .continuousBernoulli:
+            let bernoulli = -parameters.sigmoidCrossEntropyRowSums(labels: data)
+            return bernoulli + Likelihood.continuousBernoulliLogNormalizer(logits: parameters).sum(alongAxis: 1)
+        case .gaussian, .gaussianLearnedVariance:
+            let tiled = rows == batch ? data : data.expanded(to: [rows / batch] + data.shape).reshaped(to: [rows, data.shape[1]])
+            return gaussianLogProbability(of: tiled, parameters: parameters, fixedStandardDeviation: fixedStandardDeviation)
+        }
+    }
+
+    /// The Gaussian cases of ``logProbability(of:parameters:fixedStandardDeviation:)``, one row
+    /// of parameters per row of data.
+    private func gaussianLogProbability(of data: Tensor, parameters: Tensor, fixedStandardDeviation: Float) -> Tensor {
+        switch self {
+        case .bernoulli, .continuousBernoulli:
+            preconditionFailure("gaussianLogProbability: \(rawValue) is not Gaussian")
         case .gaussian:
             let variance = fixedStandardDeviation * fixedStandardDeviation
             let constant = Float(data.shape[1]) * 0.5 * Float.log(2 * Float.pi * variance)
@@ -41,9 +63,6 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
             let logVariance = halves[1].clamped(min: -7, max: 7)
             let perPixel = (data - halves[0]).squared() / logVariance.exp() + logVariance
             return -0.5 * (perPixel.sum(alongAxis: 1) + Float(features) * Float.log(2 * Float.pi))
-        case .continuousBernoulli:
-            let bernoulli = -parameters.sigmoidCrossEntropy(labels: data).sum(alongAxis: 1)
-            return bernoulli + Likelihood.continuousBernoulliLogNormalizer(logits: parameters).sum(alongAxis: 1)
         }
     }
 

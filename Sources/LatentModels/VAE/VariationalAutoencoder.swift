@@ -111,9 +111,8 @@ public final class VariationalAutoencoder: Module {
             case .reparameterization:
                 let samples = configuration.importanceSamples
                 let codes = reparameterize(mean: mean, logVariance: logVariance, samples: samples, using: &generator)
-                let repeated = samples == 1 ? x : x.expanded(to: [samples] + x.shape).reshaped(to: [-1, x.shape[1]])
                 let reconstruction = -configuration.likelihood.logProbability(
-                    of: repeated, parameters: decode(codes, labels: labels.map { repeatLabels($0, samples) }),
+                    of: x, parameters: decode(codes, labels: labels.map { repeatLabels($0, samples) }),
                     fixedStandardDeviation: configuration.outputStandardDeviation).mean()
                 return VariationalObjective(loss: reconstruction + beta * kl, bound: reconstruction + kl,
                                             reconstruction: reconstruction, kl: kl, signal: 0)
@@ -162,9 +161,8 @@ public final class VariationalAutoencoder: Module {
         let noise = Tensor(randomNormal: [samples, batch, latent], using: &generator)
         let codes = mean + (0.5 * logVariance).exp() * noise  // [k, batch, latent]
         let flatCodes = codes.reshaped(to: [samples * batch, latent])
-        let repeated = x.expanded(to: [samples] + x.shape).reshaped(to: [samples * batch, x.shape[1]])
         let logLikelihood = configuration.likelihood.logProbability(
-            of: repeated, parameters: decode(flatCodes, labels: labels.map { repeatLabels($0, samples) }),
+            of: x, parameters: decode(flatCodes, labels: labels.map { repeatLabels($0, samples) }),
             fixedStandardDeviation: configuration.outputStandardDeviation
         ).reshaped(to: [samples, batch])
         let logTwoPi = Float.log(2 * Float.pi)
