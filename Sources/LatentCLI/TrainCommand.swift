@@ -99,7 +99,8 @@ struct TrainCommand: ParsableCommand {
         options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
         options.batchSize = batchSize
         options.learningRate = learningRate ?? 1e-3
-        options.adamEpsilon = variational.schedule == .iwaePaper ? 1e-4 : 1e-8
+        options.adamEpsilon = variational.adamEpsilon ?? (variational.schedule == .iwaePaper ? 1e-4 : 1e-8)
+        options.finalLearningRate = variational.finalLearningRate
         options.seed = seed
         options.dataProtocol = variational.dataProtocol
         options.schedule = variational.schedule
@@ -168,8 +169,18 @@ struct VariationalOptions: ParsableArguments {
     @Option(help: "Data protocol: intensities ([0,1] grey levels), static or dynamic binarisation.")
     var dataProtocol: DataPresentation = .intensities
 
-    @Option(help: "Learning-rate schedule: constant, or iwae-paper (3,280 passes, Burda et al. 2016).")
+    @Option(help: """
+        Learning-rate schedule over the epochs: constant; exponential or cosine (from --learning-rate \
+        at the first epoch to --final-learning-rate at the last); or iwae-paper (3,280 passes, \
+        Burda et al. 2016).
+        """)
     var schedule: TrainingSchedule = .constant
+
+    @Option(help: "The rate the exponential and cosine schedules reach at the last epoch (default: a tenth of --learning-rate).")
+    var finalLearningRate: Float?
+
+    @Option(help: "Adam's epsilon (default: 1e-4 with --schedule iwae-paper, else 1e-8).")
+    var adamEpsilon: Float?
 
     @Flag(help: "Start the decoder's output bias at the logits of the training pixel means.")
     var initOutputBias = false
@@ -184,6 +195,10 @@ struct VariationalOptions: ParsableArguments {
 
     func validate(for model: ModelName) throws {
         guard latent > 0 else { throw ValidationError("--latent must be positive.") }
+        if let finalLearningRate, !(finalLearningRate > 0) {
+            throw ValidationError("--final-learning-rate must be positive.")
+        }
+        if let adamEpsilon, !(adamEpsilon > 0) { throw ValidationError("--adam-epsilon must be positive.") }
         if let importanceSamples, importanceSamples < 1 {
             throw ValidationError("--importance-samples must be at least 1.")
         }

@@ -37,6 +37,18 @@ struct CommandParsingTests {
         #expect(command.variational.configuration(kind: .betaVAE).beta == 2)
     }
 
+    @Test func trainParsesTheScheduleOptions() throws {
+        let command = try TrainCommand.parse([
+            "vae", "--out", "r", "--schedule", "exponential", "--final-learning-rate", "2e-5", "--adam-epsilon", "1e-4",
+        ])
+        #expect(command.variational.schedule == .exponential)
+        #expect(command.variational.finalLearningRate == 2e-5)
+        #expect(command.variational.adamEpsilon == 1e-4)
+        #expect(try TrainCommand.parse(["vae", "--out", "r", "--schedule", "cosine"]).variational.schedule == .cosine)
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--out", "r", "--final-learning-rate", "0"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--out", "r", "--adam-epsilon", "-1"]) }
+    }
+
     @Test func badValuesAreRejectedWithTheOptionNamed() {
         #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--out", "r", "--epochs", "0"]) }
         #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"]) }

@@ -97,7 +97,8 @@ public final class VariationalTrainer {
         var lastTest = VariationalEvaluation(negativeELBO: .nan, reconstruction: .nan, kl: .nan, count: 0)
         while completedEpochs < options.epochs {
             let epoch = completedEpochs
-            optimizer.learningRate = options.schedule.learningRate(epoch: epoch, base: options.learningRate)
+            optimizer.learningRate = options.schedule.learningRate(
+                epoch: epoch, base: options.learningRate, final: options.finalLearningRate ?? options.learningRate / 10, epochs: options.epochs)
             var noise = SplitMix64(seed: options.seed).derived(UInt64(epoch) &+ 0x5EED)
             model.train()
             var epochLoss = 0.0, epochCount = 0
