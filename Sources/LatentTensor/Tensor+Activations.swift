@@ -8,18 +8,18 @@ extension Tensor {
     /// `max(x, 0)` for each element.
     public func relu() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { Swift.max($0, 0) }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.ReLU()), recording: [x],
                       operation: "relu") { upstream, _ in
-            [Tensor.maskedProduct(upstream, x) { $0 > 0 ? 1 : 0 }]
+            [Tensor.maskedProduct(upstream, x, Scalar.LeakyReLUDerivative(negativeSlope: 0))]
         }
     }
 
     /// `x` where positive, `negativeSlope · x` elsewhere.
     public func leakyReLU(negativeSlope: Float = 0.01) -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { $0 > 0 ? $0 : negativeSlope * $0 },
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.LeakyReLU(negativeSlope: negativeSlope)),
                       recording: [x], operation: "leakyReLU") { upstream, _ in
-            [Tensor.maskedProduct(upstream, x) { $0 > 0 ? 1 : negativeSlope }]
+            [Tensor.maskedProduct(upstream, x, Scalar.LeakyReLUDerivative(negativeSlope: negativeSlope))]
         }
     }
 
@@ -31,7 +31,7 @@ extension Tensor {
     /// `1 / (1 + exp(−x))` for each element, computed without overflow.
     public func sigmoid() -> Tensor {
         let x = self
-        let storage = Elementwise.map(x, VectorMath.sigmoid)
+        let storage = Elementwise.map(x, Scalar.Sigmoid())
         let stored = Tensor(shape: shape, storage: storage)
         return Tensor(shape: shape, storage: storage, recording: [x], operation: "sigmoid") {
             upstream, _ in
@@ -43,7 +43,7 @@ extension Tensor {
     /// The hyperbolic tangent of each element.
     public func tanh() -> Tensor {
         let x = self
-        let storage = Elementwise.map(x, VectorMath.tanh)
+        let storage = Elementwise.map(x, Scalar.Tanh())
         let stored = Tensor(shape: shape, storage: storage)
         return Tensor(shape: shape, storage: storage, recording: [x], operation: "tanh") {
             upstream, _ in
@@ -56,7 +56,7 @@ extension Tensor {
     public func softplus() -> Tensor {
         let x = self
         return Tensor(shape: shape,
-                      storage: Elementwise.map(x, VectorMath.softplus),
+                      storage: Elementwise.map(x, Scalar.Softplus()),
                       recording: [x], operation: "softplus") { upstream, _ in
             [upstream * x.sigmoid()]
         }
@@ -85,17 +85,19 @@ extension Tensor {
     /// so no gradient is lost); non-finite maxima become 0 so an all-(−inf) slice avoids inf − inf.
     private func maximumShift(alongAxis axis: Int) -> Tensor {
         let maximum = detached().max(alongAxis: axis, keepingDimensions: true)
-        return Tensor(shape: maximum.shape, storage: Elementwise.map(maximum) { $0.isFinite ? $0 : 0 })
+        return Tensor(shape: maximum.shape, storage: Elementwise.map(maximum, Scalar.FiniteOrZero()))
     }
 
     /// `upstream · f(x)` for a piecewise-constant `f` of the input (an activation's derivative);
     /// the factor is a constant, so the product stays differentiable in `upstream`. Outside a
     /// recorded backward pass it is one fused loop.
-    static func maskedProduct(_ upstream: Tensor, _ x: Tensor, _ derivative: (Float) -> Float) -> Tensor {
+    static func maskedProduct(
+        _ upstream: Tensor, _ x: Tensor, _ derivative: some UnaryScalarFunction
+    ) -> Tensor {
         if !GradientRecording.isEnabled && upstream.shape == x.shape {
             return Tensor(
                 shape: x.shape,
-                storage: Elementwise.zipSameShape(upstream, x) { gradient, input in gradient * derivative(input) })
+                storage: Elementwise.zipSameShape(upstream, x, Scalar.ScaledBy(derivative: derivative)))
         }
         let factor = Tensor(shape: x.shape, storage: Elementwise.map(x.value, derivative))
         return upstream * factor
@@ -113,9 +115,7 @@ extension Tensor {
             shape == labels.shape,
             "sigmoidCrossEntropy(labels:): logits \(shape) and labels \(labels.shape) differ")
         let x = self
-        let storage = Elementwise.zipSameShape(x, labels) { logit, label in
-            VectorMath.softplus(logit) - label * logit
-        }
+        let storage = Elementwise.zipSameShape(x, labels, Scalar.SigmoidCrossEntropy())
         return Tensor(shape: shape, storage: storage, recording: [x, labels],
                       operation: "sigmoidCrossEntropy") { upstream, needed in
             var logitGradient: Tensor? = nil

@@ -9,7 +9,7 @@
 extension Tensor {
     /// Adds two tensors elementwise, broadcasting their shapes.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "+", +)
+        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "+", Scalar.Add())
         return Tensor(shape: shape, storage: storage, recording: [lhs, rhs], operation: "add") {
             upstream, needed in
             [needed[0] ? upstream.summed(toShape: lhs.shape) : nil,
@@ -19,7 +19,7 @@ extension Tensor {
 
     /// Subtracts two tensors elementwise, broadcasting their shapes.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
-        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "-", -)
+        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "-", Scalar.Subtract())
         return Tensor(shape: shape, storage: storage, recording: [lhs, rhs], operation: "subtract") {
             upstream, needed in
             [needed[0] ? upstream.summed(toShape: lhs.shape) : nil,
@@ -29,7 +29,7 @@ extension Tensor {
 
     /// Multiplies two tensors elementwise, broadcasting their shapes.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "*", *)
+        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "*", Scalar.Multiply())
         return Tensor(shape: shape, storage: storage, recording: [lhs, rhs], operation: "multiply") {
             upstream, needed in
             [needed[0] ? (upstream * rhs).summed(toShape: lhs.shape) : nil,
@@ -39,7 +39,7 @@ extension Tensor {
 
     /// Divides two tensors elementwise, broadcasting their shapes.
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
-        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "/", /)
+        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: "/", Scalar.Divide())
         return Tensor(shape: shape, storage: storage, recording: [lhs, rhs], operation: "divide") {
             upstream, needed in
             [needed[0] ? (upstream / rhs).summed(toShape: lhs.shape) : nil,
@@ -51,7 +51,7 @@ extension Tensor {
     /// positive where the exponent's gradient is needed.
     public func pow(_ exponent: Tensor) -> Tensor {
         let base = self
-        let (shape, storage) = Elementwise.zip(base, exponent, operation: "pow") { powf($0, $1) }
+        let (shape, storage) = Elementwise.zip(base, exponent, operation: "pow", Scalar.Power())
         return Tensor(shape: shape, storage: storage, recording: [base, exponent], operation: "pow") {
             upstream, needed in
             [needed[0]
@@ -64,7 +64,7 @@ extension Tensor {
     /// Raises `self` to a constant power elementwise.
     public func pow(_ exponent: Float) -> Tensor {
         let base = self
-        let storage = Elementwise.map(base) { powf($0, exponent) }
+        let storage = Elementwise.map(base, Scalar.ConstantPower(exponent: exponent))
         return Tensor(shape: shape, storage: storage, recording: [base], operation: "pow") {
             upstream, _ in [upstream * (exponent * base.pow(exponent - 1))]
         }
@@ -74,7 +74,7 @@ extension Tensor {
     /// operand (to `self` on ties).
     public func maximum(_ other: Tensor) -> Tensor {
         let lhs = self
-        let (shape, storage) = Elementwise.zip(lhs, other, operation: "maximum") { Swift.max($0, $1) }
+        let (shape, storage) = Elementwise.zip(lhs, other, operation: "maximum", Scalar.Maximum())
         return Tensor(shape: shape, storage: storage, recording: [lhs, other], operation: "maximum") {
             upstream, needed in
             let mask = lhs .>= other
@@ -87,7 +87,7 @@ extension Tensor {
     /// operand (to `self` on ties).
     public func minimum(_ other: Tensor) -> Tensor {
         let lhs = self
-        let (shape, storage) = Elementwise.zip(lhs, other, operation: "minimum") { Swift.min($0, $1) }
+        let (shape, storage) = Elementwise.zip(lhs, other, operation: "minimum", Scalar.Minimum())
         return Tensor(shape: shape, storage: storage, recording: [lhs, other], operation: "minimum") {
             upstream, needed in
             let mask = lhs .<= other
@@ -146,7 +146,7 @@ extension Tensor {
 
     /// Negates every element.
     public static prefix func - (x: Tensor) -> Tensor {
-        Tensor(shape: x.shape, storage: Elementwise.map(x) { -$0 }, recording: [x],
+        Tensor(shape: x.shape, storage: Elementwise.map(x, Scalar.Negate()), recording: [x],
                operation: "negate") { upstream, _ in [-upstream] }
     }
 
@@ -164,24 +164,24 @@ infix operator .!=: ComparisonPrecedence
 
 extension Tensor {
     private static func compare(
-        _ lhs: Tensor, _ rhs: Tensor, _ name: String, _ test: (Float, Float) -> Bool
+        _ lhs: Tensor, _ rhs: Tensor, _ name: String, _ test: some BinaryScalarFunction
     ) -> Tensor {
-        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: name) { test($0, $1) ? 1 : 0 }
+        let (shape, storage) = Elementwise.zip(lhs, rhs, operation: name, test)
         return Tensor(shape: shape, storage: storage)
     }
 
     /// 1 where `lhs > rhs`, else 0 (broadcasting; no gradient).
-    public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".>", >) }
+    public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".>", Scalar.Greater()) }
     /// 1 where `lhs < rhs`, else 0 (broadcasting; no gradient).
-    public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".<", <) }
+    public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".<", Scalar.Less()) }
     /// 1 where `lhs >= rhs`, else 0 (broadcasting; no gradient).
-    public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".>=", >=) }
+    public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".>=", Scalar.GreaterOrEqual()) }
     /// 1 where `lhs <= rhs`, else 0 (broadcasting; no gradient).
-    public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".<=", <=) }
+    public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".<=", Scalar.LessOrEqual()) }
     /// 1 where `lhs == rhs`, else 0 (broadcasting; no gradient).
-    public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".==", ==) }
+    public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".==", Scalar.Equal()) }
     /// 1 where `lhs != rhs`, else 0 (broadcasting; no gradient).
-    public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".!=", !=) }
+    public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { compare(lhs, rhs, ".!=", Scalar.NotEqual()) }
     /// 1 where `lhs > rhs`, else 0 (no gradient).
     public static func .> (lhs: Tensor, rhs: Float) -> Tensor { lhs .> Tensor(rhs) }
     /// 1 where `lhs < rhs`, else 0 (no gradient).

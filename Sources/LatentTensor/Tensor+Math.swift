@@ -15,7 +15,7 @@ extension Tensor {
     /// `e` raised to each element.
     public func exp() -> Tensor {
         let x = self
-        let result = Tensor(shape: shape, storage: Elementwise.map(x, VectorMath.exp))
+        let result = Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Exp()))
         let stored = result.value
         return Tensor(shape: shape, storage: result.storage, recording: [x], operation: "exp") {
             upstream, _ in [upstream * (GradientRecording.isEnabled ? x.exp() : stored)]
@@ -25,28 +25,28 @@ extension Tensor {
     /// The natural logarithm of each element.
     public func log() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x, VectorMath.log), recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Log()), recording: [x],
                       operation: "log") { upstream, _ in [upstream / x] }
     }
 
     /// `log(1 + x)` for each element, accurate for small `x`.
     public func log1p() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { log1pf($0) }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Log1p()), recording: [x],
                       operation: "log1p") { upstream, _ in [upstream / (x + 1)] }
     }
 
     /// `exp(x) - 1` for each element, accurate for small `x`.
     public func expm1() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { expm1f($0) }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Expm1()), recording: [x],
                       operation: "expm1") { upstream, _ in [upstream * x.exp()] }
     }
 
     /// The square root of each element.
     public func sqrt() -> Tensor {
         let x = self
-        let storage = Elementwise.map(x) { $0.squareRoot() }
+        let storage = Elementwise.map(x, Scalar.SquareRoot())
         let stored = Tensor(shape: shape, storage: storage)
         return Tensor(shape: shape, storage: storage, recording: [x], operation: "sqrt") {
             upstream, _ in
@@ -57,7 +57,7 @@ extension Tensor {
     /// `1 / sqrt(x)` for each element.
     public func rsqrt() -> Tensor {
         let x = self
-        let storage = Elementwise.map(x) { 1 / $0.squareRoot() }
+        let storage = Elementwise.map(x, Scalar.ReciprocalSquareRoot())
         let stored = Tensor(shape: shape, storage: storage)
         return Tensor(shape: shape, storage: storage, recording: [x], operation: "rsqrt") {
             upstream, _ in
@@ -69,26 +69,26 @@ extension Tensor {
     /// The absolute value of each element (gradient `sign(x)`, 0 at 0).
     public func abs() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { Swift.abs($0) }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Absolute()), recording: [x],
                       operation: "abs") { upstream, _ in [upstream * x.sign()] }
     }
 
     /// -1, 0 or 1 by the sign of each element; piecewise constant, so no gradient flows.
     public func sign() -> Tensor {
-        Tensor(shape: shape, storage: Elementwise.map(self) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
+        Tensor(shape: shape, storage: Elementwise.map(self, Scalar.Sign()))
     }
 
     /// Each element squared.
     public func squared() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { $0 * $0 }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Square()), recording: [x],
                       operation: "square") { upstream, _ in [upstream * 2 * x] }
     }
 
     /// `1 / x` for each element.
     public func reciprocal() -> Tensor {
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { 1 / $0 }, recording: [x],
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Reciprocal()), recording: [x],
                       operation: "reciprocal") { upstream, _ in [-upstream / x.squared()] }
     }
 
@@ -101,9 +101,9 @@ extension Tensor {
     public func clamped(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
         precondition(lower <= upper, "clamped(min:max:): min \(lower) exceeds max \(upper)")
         let x = self
-        return Tensor(shape: shape, storage: Elementwise.map(x) { Swift.min(Swift.max($0, lower), upper) },
+        return Tensor(shape: shape, storage: Elementwise.map(x, Scalar.Clamp(lower: lower, upper: upper)),
                       recording: [x], operation: "clamp") { upstream, _ in
-            let inside = Elementwise.map(x.value) { $0 >= lower && $0 <= upper ? 1 : 0 }
+            let inside = Elementwise.map(x.value, Scalar.Inside(lower: lower, upper: upper))
             return [upstream * Tensor(shape: x.shape, storage: inside)]
         }
     }

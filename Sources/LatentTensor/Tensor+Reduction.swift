@@ -78,7 +78,7 @@ extension Tensor {
         var shift = detached()
         for axis in normalized { shift = shift.max(alongAxis: axis, keepingDimensions: true) }
         // An all-(−inf) slice would give inf − inf; shift those by 0 instead.
-        shift = Tensor(shape: shift.shape, storage: Elementwise.map(shift) { $0.isFinite ? $0 : 0 })
+        shift = Tensor(shape: shift.shape, storage: Elementwise.map(shift, Scalar.FiniteOrZero()))
         let result = (self - shift).exp().sum(alongAxes: axes, keepingDimensions: true).log() + shift
         guard !keepingDimensions else { return result }
         return result.reshaped(to: shape.enumerated().filter { !normalized.contains($0.offset) }.map(\.element))

@@ -1,35 +1,60 @@
-/// Element-wise loops over tensor storage; closures passed here are inlined into the loops.
+/// Element-wise loops over tensor storage.
+///
+/// The loops take the element function as a type (``UnaryScalarFunction``,
+/// ``BinaryScalarFunction``), are specialised for it and split across cores when large; the
+/// overloads taking a closure stay on the calling thread, where the closure is inlined into the
+/// loop (on another thread it would be called through a pointer per element).
 enum Elementwise {
-    /// `result[i] = transform(x[i])`.
+    /// `result[i] = function(x[i])`.
     @inline(__always)
-    static func map(_ x: Tensor, _ transform: (Float) -> Float) -> TensorStorage {
+    static func map<Function: UnaryScalarFunction>(_ x: Tensor, _ function: Function) -> TensorStorage {
         let result = TensorStorage(uninitializedCount: x.scalarCount)
         let source = x.storage.base, target = result.base
         Parallel.forRanges(x.scalarCount) { range in
-            for index in range { target[index] = transform(source[index]) }
+            for index in range { target[index] = function(source[index]) }
         }
         return result
     }
 
-    /// `result[i] = combine(a[i], b[i])` for equal shapes.
+    /// `result[i] = transform(x[i])`, on the calling thread.
+    @inline(__always)
+    static func map(_ x: Tensor, _ transform: (Float) -> Float) -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: x.scalarCount)
+        let source = x.storage.base, target = result.base
+        for index in 0..<x.scalarCount { target[index] = transform(source[index]) }
+        return result
+    }
+
+    /// `result[i] = function(a[i], b[i])` for equal shapes.
+    @inline(__always)
+    static func zipSameShape<Function: BinaryScalarFunction>(
+        _ a: Tensor, _ b: Tensor, _ function: Function
+    ) -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: a.scalarCount)
+        let left = a.storage.base, right = b.storage.base, target = result.base
+        Parallel.forRanges(a.scalarCount) { range in
+            for index in range { target[index] = function(left[index], right[index]) }
+        }
+        return result
+    }
+
+    /// `result[i] = combine(a[i], b[i])` for equal shapes, on the calling thread.
     @inline(__always)
     static func zipSameShape(
         _ a: Tensor, _ b: Tensor, _ combine: (Float, Float) -> Float
     ) -> TensorStorage {
         let result = TensorStorage(uninitializedCount: a.scalarCount)
         let left = a.storage.base, right = b.storage.base, target = result.base
-        Parallel.forRanges(a.scalarCount) { range in
-            for index in range { target[index] = combine(left[index], right[index]) }
-        }
+        for index in 0..<a.scalarCount { target[index] = combine(left[index], right[index]) }
         return result
     }
 
-    /// `combine` applied with NumPy broadcasting; returns the result's shape and storage.
+    /// `function` applied with NumPy broadcasting; returns the result's shape and storage.
     @inline(__always)
-    static func zip(
-        _ a: Tensor, _ b: Tensor, operation: String, _ combine: (Float, Float) -> Float
+    static func zip<Function: BinaryScalarFunction>(
+        _ a: Tensor, _ b: Tensor, operation: String, _ function: Function
     ) -> ([Int], TensorStorage) {
-        if a.shape == b.shape { return (a.shape, zipSameShape(a, b, combine)) }
+        if a.shape == b.shape { return (a.shape, zipSameShape(a, b, function)) }
         let shape = Shape.broadcast(a.shape, b.shape, operation: operation)
         let count = shape.elementCount
         let result = TensorStorage(uninitializedCount: count)
@@ -37,14 +62,14 @@ enum Elementwise {
         if b.scalarCount == 1 && a.scalarCount == count {
             let value = right[0]
             Parallel.forRanges(count) { range in
-                for index in range { target[index] = combine(left[index], value) }
+                for index in range { target[index] = function(left[index], value) }
             }
             return (shape, result)
         }
         if a.scalarCount == 1 && b.scalarCount == count {
             let value = left[0]
             Parallel.forRanges(count) { range in
-                for index in range { target[index] = combine(value, right[index]) }
+                for index in range { target[index] = function(value, right[index]) }
             }
             return (shape, result)
         }
@@ -56,15 +81,15 @@ enum Elementwise {
                 let (offsetA, offsetB) = plan.offsets(ofOuterIndex: row)
                 let x = left + offsetA, y = right + offsetB, out = target + row * inner
                 switch (strideA, strideB) {
-                case (1, 1): for index in 0..<inner { out[index] = combine(x[index], y[index]) }
+                case (1, 1): for index in 0..<inner { out[index] = function(x[index], y[index]) }
                 case (1, 0):
                     let value = y[0]
-                    for index in 0..<inner { out[index] = combine(x[index], value) }
+                    for index in 0..<inner { out[index] = function(x[index], value) }
                 case (0, 1):
                     let value = x[0]
-                    for index in 0..<inner { out[index] = combine(value, y[index]) }
+                    for index in 0..<inner { out[index] = function(value, y[index]) }
                 default:
-                    let value = combine(x[0], y[0])
+                    let value = function(x[0], y[0])
                     for index in 0..<inner { out[index] = value }
                 }
             }
