@@ -15,6 +15,7 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
     case classifierScore = "classifier-score"
     case precisionRecall = "precision-recall"
     case labelAccuracy = "label-accuracy"
+    case codeAccuracy = "code-accuracy"
     case modes, accuracy
     case nearestNeighbours = "nearest-neighbours"
 
@@ -30,6 +31,7 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
         case .classifierScore: return "exp(E KL(p(y|x) ‖ p(y))) of samples under the MNIST classifier"
         case .precisionRecall: return "precision and recall in classifier-feature space, k = 3 (Kynkäänniemi et al. 2019)"
         case .labelAccuracy: return "fraction of conditional samples classified as their label"
+        case .codeAccuracy: return "InfoGAN: classifier accuracy of samples per categorical code, best code-to-class assignment"
         case .modes: return "modes covered, high-quality fraction, reverse KL, exact log-density (2-D toys)"
         case .accuracy: return "test accuracy (classifiers)"
         case .nearestNeighbours: return "picture: 16 samples, each beside its 5 nearest training images (memorisation)"
@@ -193,12 +195,39 @@ private struct EvaluationContext {
             let url = trained.folder.file("nearest-neighbours.png")
             try ImageGrid.render(Tensor.concatenate(rows, alongAxis: 0), columns: 6).write(to: url.path)
             print("wrote \(url.path): each row a sample, then its 5 nearest training images (Euclidean, pixel space)")
+        case .codeAccuracy:
+            try measureCodeAccuracy(into: &report)
         case .parzen, .frechet, .classifierScore, .precisionRecall, .labelAccuracy, .modes:
             let (samples, labels) = try generate(metric)
             let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model)) against \(test.count) test examples"
             try SampleMetrics(command: command, test: test, source: source, picturesFolder: trained.folder.url)
                 .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
         }
+    }
+
+    /// InfoGAN's categorical code against the classifier's classes: `--samples` samples with
+    /// the codes cycled, each code assigned the class that maximises the matched count.
+    private func measureCodeAccuracy(into report: inout EvaluationReport) throws {
+        guard case .adversarial(let model) = trained.model, model.configuration.categoricalCode > 0 else {
+            throw RunError("--metrics code-accuracy needs a model with a categorical code (infogan)")
+        }
+        guard isImages(test) else { throw RunError("--metrics code-accuracy needs image data") }
+        let classifier = try ShippedClassifier.load(command.classifier)
+        let codeCount = model.configuration.categoricalCode
+        let codes = (0..<command.samples).map { $0 % codeCount }
+        var generator = SplitMix64(seed: command.seed).derived(0xC0DE)
+        let predicted = stride(from: 0, to: codes.count, by: 1000).flatMap { start -> [Int] in
+            let range = start..<min(start + 1000, codes.count)
+            let samples = model.sample(count: range.count, categories: Array(codes[range]), using: &generator)
+            return classifier.predictions(samples)
+        }
+        let classCount = test.classCount ?? codeCount
+        let result = CodeAccuracy.measure(codes: codes, predicted: predicted, codeCount: codeCount, classCount: classCount)
+        report.record("code_accuracy", .number(result.accuracy),
+                      protocol: "\(codes.count) samples of \(trained.folder.url.lastPathComponent) with the "
+                          + "\(codeCount) categories cycled, classified by the MNIST classifier; best "
+                          + (codeCount <= classCount ? "one-to-one" : "many-to-one")
+                          + " code-to-class assignment \(result.assignment)")
     }
 
     /// Samples in the data's layout and range, with the labels they were conditioned on.

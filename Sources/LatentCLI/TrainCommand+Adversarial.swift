@@ -128,6 +128,18 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "Dropout probability on D's hidden layers (gan on images: 0.5).")
     var dropout: Float?
 
+    @Option(name: .customLong("g-negative-slope"), help: "Leaky-ReLU slope of an MLP generator's hidden layers (0: ReLU; cgan: 0.2).")
+    var generatorNegativeSlope: Float?
+
+    @Option(help: "cgan: the label enters D by projection (Miyato & Koyama 2018) instead of joining its input: true or false.")
+    var projection: Bool?
+
+    @Option(name: .customLong("g-output"), help: "The generator's last nonlinearity: sigmoid, tanh (images scaled to [-1, 1]) or linear (default: the model's).")
+    var generatorOutput: GeneratorOutput?
+
+    @Option(name: .customLong("g-batch-norm"), help: "BatchNorm after an MLP generator's hidden layers: true or false (default: the model's).")
+    var generatorBatchNorm: Bool?
+
     @Option(help: "InfoGAN's mutual-information weight lambda.")
     var infoWeight: Float = 1
 
@@ -149,6 +161,10 @@ struct AdversarialOptions: ParsableArguments {
         if let generatorHidden { configuration.generatorHidden = generatorHidden }
         if let discriminatorHidden { configuration.discriminatorHidden = discriminatorHidden }
         if let dropout { configuration.dropout = dropout }
+        if let generatorNegativeSlope { configuration.generatorNegativeSlope = generatorNegativeSlope }
+        if let generatorBatchNorm { configuration.generatorBatchNorm = generatorBatchNorm }
+        if let generatorOutput { configuration.output = generatorOutput }
+        if let projection { configuration.labelProjection = projection }
         configuration.averagesGenerator = ema
         if let pack, pack != 1 { configuration.packing = pack }
         if configuration.architecture != .convolutional { configuration.discriminatorBatchNorm = false }
@@ -162,7 +178,7 @@ struct AdversarialOptions: ParsableArguments {
         if let steps { options.steps = steps }
         if let discriminatorSteps { options.discriminatorSteps = discriminatorSteps }
         if let optimizer { options.optimizer = optimizer }
-        options.discriminatorLearningRate = discriminatorLearningRate
+        if let discriminatorLearningRate { options.discriminatorLearningRate = discriminatorLearningRate }
         if let beta1 { options.beta1 = beta1 }
         if let beta2 { options.beta2 = beta2 }
         if let momentum { options.momentum = momentum }
@@ -182,3 +198,4 @@ extension AdversarialLoss: ExpressibleByArgument {}
 extension AdversarialOptimizer: ExpressibleByArgument {}
 extension AdversarialArchitecture: ExpressibleByArgument {}
 extension AdversarialLearningRateDecay: ExpressibleByArgument {}
+extension GeneratorOutput: ExpressibleByArgument {}

@@ -95,6 +95,14 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
     /// PacGAN's packing (Lin et al. 2018): D scores groups of this many examples, concatenated,
     /// all real or all generated (`nil` or 1: one example at a time).
     public var packing: Int?
+    /// The negative slope of an MLP generator's hidden activations: leaky ReLU when positive,
+    /// ReLU when `nil` or 0.
+    public var generatorNegativeSlope: Float?
+    /// Batch normalisation after each hidden layer of an MLP generator (`nil`: none).
+    public var generatorBatchNorm: Bool?
+    /// A conditional model's label enters D by projection (Miyato & Koyama 2018): the score
+    /// gains `⟨embed(y), features⟩` instead of the one-hot label joining D's input (`nil`: off).
+    public var labelProjection: Bool?
 
     /// The GAN paper's MNIST model.
     public init() {}
@@ -118,7 +126,7 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             configuration.architecture = isImage ? .convolutional : .mlp
         }
         configuration.dropout = kind == .gan && isImage ? 0.5 : 0
-        configuration.output = !isImage ? .linear : kind == .gan || kind == .cgan ? .sigmoid : .tanh
+        configuration.output = !isImage ? .linear : kind == .gan ? .sigmoid : .tanh
         configuration.loss = kind.isWasserstein ? .wasserstein : kind == .sngan ? .hinge : .nonSaturating
         configuration.discriminatorBatchNorm = kind == .dcgan || kind == .infogan || kind == .wgan
         configuration.spectralNorm = kind == .sngan
@@ -133,8 +141,18 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             configuration.generatorHidden = [512, 512, 512]
             configuration.discriminatorHidden = [512, 512, 512]
         } else if kind == .cgan {
+            // The MLP cGAN that trains: G with BatchNorm and leaky ReLU between its layers and a
+            // tanh output, D with dropout 0.3 and the label projected onto its features.
+            // Without BatchNorm the ReLU generator's first samples hardly depend on z or the
+            // label, and it collapses to one stroke; with the one-hot label joining D's input
+            // instead of the projection, samples follow their label far more slowly (label
+            // accuracy 0.45 against 0.85 after 2 epochs).
             configuration.generatorHidden = [256, 512, 1024]
             configuration.discriminatorHidden = [1024, 512, 256]
+            configuration.generatorNegativeSlope = 0.2
+            configuration.generatorBatchNorm = true
+            configuration.dropout = 0.3
+            configuration.labelProjection = true
         } else if configuration.architecture == .mlp {
             configuration.discriminatorHidden = [1024, 512, 256]
         }
@@ -174,6 +192,9 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             (generatorHidden + discriminatorHidden).allSatisfy { $0 > 0 },
             "hidden sizes must be positive")
         try require((0..<1).contains(dropout), "--dropout must be in [0, 1), got \(dropout)")
+        try require(
+            (0..<1).contains(generatorNegativeSlope ?? 0),
+            "--g-negative-slope must be in [0, 1), got \(generatorNegativeSlope ?? 0)")
         try require(maxoutPieces >= 1, "maxout pieces must be at least 1")
         try require(width > 0, "--width must be positive")
         try require(
@@ -192,6 +213,11 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             kind.isWasserstein || loss != .wasserstein,
             "--loss wasserstein needs a critic: use wgan or wgan-gp")
         try require(packedExamples >= 1, "--pack must be at least 1, got \(packedExamples)")
+        try require(
+            labelProjection != true || isConditional, "--projection needs a conditional model (cgan)")
+        try require(
+            packedExamples == 1 || labelProjection != true,
+            "--pack scores groups of examples; the label projection needs one score per example")
         try require(
             packedExamples == 1 || !hasCodeHead,
             "--pack scores groups of examples; infogan's code head needs one score per example")

@@ -189,8 +189,8 @@ public final class AdversarialTrainer {
     {
         let discriminator = model.discriminator
         let fakeFeatures = discriminator.features(fake, labels: labels)
-        let realScore = discriminator.score(features: discriminator.features(real, labels: labels))
-        let fakeScore = discriminator.score(features: fakeFeatures)
+        let realScore = discriminator.score(features: discriminator.features(real, labels: labels), labels: labels)
+        let fakeScore = discriminator.score(features: fakeFeatures, labels: labels)
         let adversarial = AdversarialLosses.discriminator(
             real: realScore, fake: fakeScore, loss: model.configuration.loss,
             realTarget: 1 - options.labelSmoothing)
@@ -220,7 +220,7 @@ public final class AdversarialTrainer {
             adversarial = AdversarialLosses.featureMatching(real: realFeatures, fake: fakeFeatures)
         } else {
             adversarial = AdversarialLosses.generator(
-                fake: discriminator.score(features: fakeFeatures), loss: model.configuration.loss)
+                fake: discriminator.score(features: fakeFeatures, labels: labels), loss: model.configuration.loss)
         }
         guard model.configuration.hasCodeHead else { return (adversarial, adversarial, nil) }
         let information = information(fakeFeatures, codes)

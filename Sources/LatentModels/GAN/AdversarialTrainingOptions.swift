@@ -91,8 +91,13 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
             options.learningRate = 0.1
             options.momentum = 0.5
             options.batchSize = 100
-        case .dcgan, .cgan, .infogan:
+        case .dcgan, .cgan:
             options.batchSize = kind == .dcgan ? 128 : 64
+        case .infogan:
+            // Chen et al. 2016's MNIST setup: Adam 1e-3 for G (and Q's gradient into G), 2e-4 for D.
+            options.batchSize = 64
+            options.learningRate = 1e-3
+            options.discriminatorLearningRate = 2e-4
         case .wgan:
             options.optimizer = .rmsprop
             options.learningRate = 5e-5

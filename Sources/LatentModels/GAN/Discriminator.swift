@@ -8,9 +8,11 @@ import LatentTensor
 /// output `[batch]`. The body is, by architecture: leaky-ReLU(0.2) MLP; the GAN paper's maxout
 /// layers (`maxoutPieces` pieces) with dropout; or DCGAN's stride-2 convolutions (kernel 4,
 /// padding 1, leaky ReLU 0.2, BatchNorm after all but the first unless disabled). Labels enter
-/// as a one-hot vector beside the flattened input (MLP) or as constant planes (convolutional).
-/// With spectral normalisation every `Linear` and `Conv2d`, heads included, is wrapped in
-/// ``SpectralNorm``. Parameters are named `body.…`, `head.…` and `codeHead.…`.
+/// as a one-hot vector beside the flattened input (MLP) or as constant planes (convolutional),
+/// or, with ``AdversarialConfiguration/labelProjection``, by projection: the score gains
+/// `⟨embed(y), features⟩` (Miyato & Koyama 2018). With spectral normalisation every `Linear`
+/// and `Conv2d`, heads included, is wrapped in ``SpectralNorm``. Parameters are named `body.…`,
+/// `head.…`, `codeHead.…` and `projection.…`.
 public final class Discriminator: Module {
     /// How the model was built.
     public let configuration: AdversarialConfiguration
@@ -20,6 +22,8 @@ public final class Discriminator: Module {
     public let head: any Layer
     /// Features → InfoGAN's categorical logits and continuous-code means, when it has codes.
     public let codeHead: Sequential?
+    /// One-hot label → the class's embedding `[featureSize]`, for a projection discriminator.
+    public let projection: (any Layer)?
     /// The dropout layers, reseeded per step so that a resumed run repeats its masks.
     let dropouts: [Dropout]
 
@@ -41,7 +45,8 @@ public final class Discriminator: Module {
         }
         var stack: [any Layer] = []
         var dropouts: [Dropout] = []
-        let condition = configuration.classCount
+        let projects = configuration.labelProjection == true
+        let condition = projects ? 0 : configuration.classCount
         let featureSize: Int
         switch configuration.architecture {
         case .convolutional:
@@ -100,11 +105,20 @@ public final class Discriminator: Module {
         } else {
             codeHead = nil
         }
+        if projects {
+            let embedding = Linear(
+                inputFeatures: configuration.classCount, outputFeatures: featureSize, bias: false,
+                using: &generator)
+            projection = normalizes ? SpectralNorm(embedding, using: &generator) : embedding
+        } else {
+            projection = nil
+        }
         self.dropouts = dropouts
     }
 
     public var children: [(name: String, module: any Module)] {
         [("body", body), ("head", head)] + (codeHead.map { [("codeHead", $0)] } ?? [])
+            + (projection.map { [("projection", $0)] } ?? [])
     }
 
     /// The body's features of examples `[batch] + exampleShape`: `[batch / m, featureSize]`
@@ -129,7 +143,7 @@ public final class Discriminator: Module {
                 + "\(configuration.isConditional ? "conditional" : "unconditional") model")
         var input = configuration.architecture == .convolutional
             ? examples : examples.reshaped(to: [batch, configuration.featureCount])
-        if let labels {
+        if let labels, projection == nil {
             let hot = oneHot(labels, classes: configuration.classCount)
             if configuration.architecture == .convolutional {
                 let side = configuration.exampleShape[1]
@@ -149,9 +163,16 @@ public final class Discriminator: Module {
         return body(input)
     }
 
-    /// One score per example from body features: `[batch, featureSize]` → `[batch]`.
-    public func score(features: Tensor) -> Tensor {
-        head(features).reshaped(to: [features.shape[0]])
+    /// One score per example from body features: `[batch, featureSize]` → `[batch]`; a
+    /// projection discriminator adds `⟨embed(y), features⟩` for the examples' labels.
+    ///
+    /// - Precondition: labels are given when the discriminator projects them.
+    public func score(features: Tensor, labels: [Int]? = nil) -> Tensor {
+        let scores = head(features).reshaped(to: [features.shape[0]])
+        guard let projection else { return scores }
+        guard let labels else { preconditionFailure("Discriminator: a projection discriminator needs the labels") }
+        let embedded = projection(oneHot(labels, classes: configuration.classCount))
+        return scores + (embedded * features).sum(alongAxis: 1)
     }
 
     /// InfoGAN's code predictions from body features: `[batch, categorical + continuous]`.
@@ -166,7 +187,7 @@ public final class Discriminator: Module {
 
     /// One score per example, `[batch]` (per group of examples, `[batch / m]`, with packing m).
     public func callAsFunction(_ examples: Tensor, labels: [Int]? = nil) -> Tensor {
-        score(features: features(examples, labels: labels))
+        score(features: features(examples, labels: labels), labels: labels)
     }
 
     /// Reseeds every dropout layer from `seed`, so a step's masks depend on the step alone.

@@ -5,7 +5,9 @@ import LatentTensor
 ///
 /// Input `[batch, generatorInputSize]`; output `[batch] + exampleShape`, in the range of the
 /// configured ``GeneratorOutput``. MLP generators (``AdversarialArchitecture/mlp`` and
-/// ``AdversarialArchitecture/maxout``) use ReLU hidden layers; the convolutional one is DCGAN's:
+/// ``AdversarialArchitecture/maxout``) use ReLU hidden layers (leaky ReLU with
+/// ``AdversarialConfiguration/generatorNegativeSlope``, each after BatchNorm with
+/// ``AdversarialConfiguration/generatorBatchNorm``); the convolutional one is DCGAN's:
 /// a transposed convolution from the 1×1 input to `base × base`, then stride-2 transposed
 /// convolutions (kernel 4, padding 1) that double the side, BatchNorm and ReLU between layers,
 /// channels `width · 2^(upsamplings−1)` halving to the image's. Parameters are named
@@ -41,8 +43,11 @@ public final class Generator: Layer {
             }
         } else {
             let sizes = [configuration.generatorInputSize] + configuration.generatorHidden
+            let slope = configuration.generatorNegativeSlope ?? 0
             for (input, output) in zip(sizes, sizes.dropFirst()) {
-                stack += [Linear(inputFeatures: input, outputFeatures: output, using: &generator), ReLU()]
+                stack.append(Linear(inputFeatures: input, outputFeatures: output, using: &generator))
+                if configuration.generatorBatchNorm == true { stack.append(BatchNorm(featureCount: output)) }
+                stack.append(slope > 0 ? LeakyReLU(negativeSlope: slope) : ReLU())
             }
             stack.append(Linear(
                 inputFeatures: sizes.last!, outputFeatures: configuration.featureCount,
