@@ -2,7 +2,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/setup.sh >&2
-swift build -c release --product latent >&2
-latent="$(swift build -c release --show-bin-path)/latent"
+# LATENT_BUILD_PATH: the build folder (default .build), so that sessions need not share one.
+build_path="${LATENT_BUILD_PATH:-.build}"
+swift build -c release --scratch-path "$build_path" --product latent >&2
+latent="$(swift build -c release --scratch-path "$build_path" --show-bin-path)/latent"
 runs="${LATENT_RUNS:-runs/reproduce}"
 mkdir -p "$runs"
