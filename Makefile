@@ -9,7 +9,6 @@ run:
 test:
 	bash scripts/test.sh
 
-# Speed benchmarks (release build).
+# Speed benchmarks (release build for this CPU, see scripts/target-cpu.sh).
 bench:
-	swift build -c release --product latent-bench
-	$$(swift build -c release --show-bin-path)/latent-bench engine
+	bash scripts/bench.sh

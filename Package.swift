@@ -2,7 +2,31 @@
 import PackageDescription
 
 // Release builds of the numeric targets drop exclusivity checks in their inner loops.
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+let baseFastMath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+// LATENT_TARGET_CPU=<cpu> compiles Latent's Swift code for that CPU instead of baseline x86-64
+// (SSE2), so the element-wise loops use AVX2 or AVX-512: `haswell` or `x86-64-v3` (AVX2 + FMA),
+// `skylake-avx512` or `x86-64-v4` (AVX-512), `native`, or any `swiftc -target-cpu` value. The
+// binary then runs only on CPUs with those instructions. Unset, empty, `none`, `generic` or
+// `x86-64`: the portable build, with no extra flags (what a package depending on Latent gets
+// unless it sets the variable). The scripts in scripts/ choose a value from /proc/cpuinfo.
+let targetCPU: String? = {
+    guard let value = Context.environment["LATENT_TARGET_CPU"],
+          !["", "none", "generic", "x86-64"].contains(value) else { return nil }
+    // swiftc's Clang importer does not know the x86-64 level names; these CPUs have those levels.
+    return ["x86-64-v3": "haswell", "x86-64-v4": "skylake-avx512"][value] ?? value
+}()
+// LATENT_VECTOR_WIDTH=512 (with an AVX-512 CPU) lets loops use 512-bit vectors, which LLVM
+// avoids by default for these CPUs. The CPU's name reaches Sources/CBuildInfo, so the binaries
+// can say what they were built for.
+let vectorWidth = Context.environment["LATENT_VECTOR_WIDTH"].flatMap(Int.init)
+let targetCPUFlags: [SwiftSetting] = targetCPU.map { cpu in
+    let width = vectorWidth.map {
+        ["-Xcc", "-mprefer-vector-width=\($0)", "-Xcc", "-DLATENT_VECTOR_WIDTH=\($0)"]
+    }
+    return [.unsafeFlags(["-target-cpu", cpu, "-Xcc", "-DLATENT_TARGET_CPU=\"\(cpu)\""] + (width ?? []))]
+} ?? []
+let fastMath = baseFastMath + targetCPUFlags
 
 let package = Package(
     name: "Latent",
@@ -23,7 +47,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "LatentTensor", dependencies: ["CDNNL"], swiftSettings: fastMath),
+        .systemLibrary(name: "CBuildInfo", path: "Sources/CBuildInfo"),
+        .target(name: "LatentTensor", dependencies: ["CDNNL", "CBuildInfo"], swiftSettings: fastMath),
         .target(name: "LatentNN", dependencies: ["LatentTensor"], swiftSettings: fastMath),
         .testTarget(
             name: "LatentNNTests", dependencies: ["LatentNN", "TestSupport"],
@@ -38,7 +63,7 @@ let package = Package(
         // run at a few MB/s unoptimised.
         .target(
             name: "LatentData", dependencies: ["LatentTensor", "CZlib"],
-            swiftSettings: [.unsafeFlags(["-O"])]),
+            swiftSettings: [.unsafeFlags(["-O"])] + targetCPUFlags),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "LatentTensor"]),
         .target(
             name: "LatentModels",
@@ -54,7 +79,8 @@ let package = Package(
             dependencies: [
                 "LatentTensor", "LatentData", "LatentModels", "LatentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: targetCPUFlags),
         .executableTarget(
             name: "LatentBench",
             dependencies: [

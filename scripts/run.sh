@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+source scripts/target-cpu.sh
 echo "[latent run] swift build -c release"
 swift build -c release --product latent
 latent="$(swift build -c release --show-bin-path)/latent"

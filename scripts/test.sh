@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+source scripts/target-cpu.sh
 echo "[latent test] swift build --build-tests (debug)"
 swift build --build-tests
 # Tests run in parallel on every core; oneDNN's OpenMP threads on top of that would

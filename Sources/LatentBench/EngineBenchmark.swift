@@ -33,6 +33,9 @@ struct EngineBenchmark: ParsableCommand {
             ("threads", .integer(ThreadSettings.openMPThreads ?? Parallel.threadCount)),
             ("elementwise_threads", .integer(Parallel.threadCount)),
             ("convolution", .text(ConvolutionImplementation.inUse.rawValue)),
+            ("target_cpu", .text(BuildConfiguration.targetCPU)),
+            ("vector_extensions", .text(BuildConfiguration.vectorExtensions)),
+            ("vector_width", .text(BuildConfiguration.preferredVectorWidth.map(String.init) ?? "default")),
         ])
         let timer = Timer(repetitions: repetitions)
         let chosen = Set(sections.split(separator: ",").map(String.init))
@@ -112,8 +115,9 @@ struct EngineBenchmark: ParsableCommand {
 
     // MARK: - Element-wise
 
-    /// GB/s of `a * b + c`, sigmoid and a copy on `count` floats, counting the bytes each must
-    /// at least move (inputs read once, output written once).
+    /// GB/s of `a * b + c` (as two ops and as the one-pass `addingProduct`), sigmoid and a copy
+    /// on `count` floats, counting the bytes each must at least move (inputs read once, output
+    /// written once).
     private func elementwise(count: Int, timer: Timer) {
         var generator = SplitMix64(seed: 3)
         let a = Tensor(randomNormal: [count], using: &generator)
@@ -121,11 +125,14 @@ struct EngineBenchmark: ParsableCommand {
         let c = Tensor(randomNormal: [count], using: &generator)
         let bytes = Double(count * MemoryLayout<Float>.stride)
         let copy = timer.median { _ = a.storage.copy() }
-        let fused = timer.median { _ = a * b + c }
+        let separate = timer.median { _ = a * b + c }
+        let fused = timer.median { _ = c.addingProduct(a, b) }
         let sigmoid = timer.median { _ = a.sigmoid() }
         let copyRate = 2 * bytes / copy / 1e9
+        // "a*b+c": the two ops (two passes); "c.addingProduct(a,b)": the one-pass op.
         for (operation, seconds, moved) in [
-            ("copy", copy, 2 * bytes), ("a*b+c", fused, 4 * bytes), ("sigmoid", sigmoid, 2 * bytes),
+            ("copy", copy, 2 * bytes), ("a*b+c", separate, 4 * bytes),
+            ("c.addingProduct(a,b)", fused, 4 * bytes), ("sigmoid", sigmoid, 2 * bytes),
         ] {
             let rate = moved / seconds / 1e9
             Report.line([

@@ -59,6 +59,9 @@ struct WorkloadsBenchmark: ParsableCommand {
             ("threads", .integer(ThreadSettings.openMPThreads ?? Parallel.threadCount)),
             ("elementwise_threads", .integer(Parallel.threadCount)),
             ("omp_wait_policy", .text(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default")),
+            ("target_cpu", .text(BuildConfiguration.targetCPU)),
+            ("vector_extensions", .text(BuildConfiguration.vectorExtensions)),
+            ("vector_width", .text(BuildConfiguration.preferredVectorWidth.map(String.init) ?? "default")),
         ])
         let chosen = Set(workloads.split(separator: ",").map(String.init))
         let needsMNIST = chosen.contains("W1") || chosen.contains("W2")

@@ -96,6 +96,20 @@ extension Tensor {
         }
     }
 
+    /// `self + lhs * rhs` in one pass over the three tensors when their shapes are equal (the
+    /// reparameterisation `mean + standardDeviation * noise`, an affine map); other shapes
+    /// broadcast through the separate ops. Rounded as the separate ops (the product, then the
+    /// sum), not as one fused multiply-add, so results do not depend on the CPU.
+    public func addingProduct(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
+        guard lhs.shape == shape && rhs.shape == shape else { return self + lhs * rhs }
+        let base = self
+        return Tensor(shape: shape, storage: Elementwise.multiplyAdd(lhs, rhs, base),
+                      recording: [base, lhs, rhs], operation: "addingProduct") { upstream, needed in
+            [needed[0] ? upstream : nil, needed[1] ? upstream * rhs : nil,
+             needed[2] ? upstream * lhs : nil]
+        }
+    }
+
     /// Picks `self` where `mask` is nonzero and `other` elsewhere, broadcasting all three.
     ///
     /// The mask receives no gradient.

@@ -39,7 +39,7 @@ extension Tensor {
                 for index in 0..<features {
                     let value = l[index]
                     linear[index] = Swift.max(value, 0) - y[index] * value
-                    factors[index] = 1 + VectorMath.exp(-Swift.abs(value))
+                    factors[index] = 1 + VectorMath.expNonPositive(-Swift.abs(value))
                 }
                 output[row] = Tensor.laneSum(linear, count: features)
                     + Tensor.laneLogProduct(factors, count: features)

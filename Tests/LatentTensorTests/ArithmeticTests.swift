@@ -25,6 +25,24 @@ struct ArithmeticTests {
     }
 
     @Test(arguments: broadcastPairs)
+    mutating func addingProductGradients(lhs: [Int], rhs: [Int]) {
+        // Equal shapes take the one-pass kernel, the others the broadcasting ops.
+        let a = Tensor(randomNormal: lhs, using: &generator)
+        let b = Tensor(randomNormal: rhs, using: &generator)
+        let c = Tensor(randomNormal: lhs, using: &generator)
+        #expect(GradientCheck.maximumError(at: [a, b, c]) { $0[2].addingProduct($0[0], $0[1]) } < 1e-2)
+        // The pullback is differentiable again: the gradient's squared norm, differentiated.
+        #expect(GradientCheck.maximumSecondOrderError(parameters: [a, b, c]) { x in
+            let output = x[2].addingProduct(x[0], x[1]).squared().sum()
+            let gradients = output.gradients(withRespectTo: x, createsGraph: true)
+            return gradients.map { $0.squared().sum() }.reduce(Tensor(0), +)
+        } < 2e-2)
+        let value = c.addingProduct(a, b)
+        #expect(value.shape == (c + a * b).shape)
+        #expect(value.scalars == (c + a * b).scalars)
+    }
+
+    @Test(arguments: broadcastPairs)
     mutating func divideGradient(lhs: [Int], rhs: [Int]) {
         let a = Tensor(randomNormal: lhs, using: &generator)
         let b = TestInputs.awayFromZero(rhs, low: 0.5, high: 2, using: &generator)

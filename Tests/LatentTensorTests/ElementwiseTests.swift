@@ -49,5 +49,13 @@ struct ElementwiseTests {
         Self.expectSameAsSmall("a * b") { $0 * $1 }
         Self.expectSameAsSmall("a .> b") { $0 .> $1 }
         Self.expectSameAsSmall("sigmoidCrossEntropy") { $0.sigmoidCrossEntropy(labels: $1) }
+        Self.expectSameAsSmall("b.addingProduct(a, b)") { $1.addingProduct($0, $1) }
+    }
+
+    /// The one-pass `c.addingProduct(a, b)` rounds as `a * b + c`.
+    @Test func addingProductMatchesSeparateOps() {
+        let fused = Self.other.addingProduct(Self.large, Self.other).scalars
+        let separate = (Self.large * Self.other + Self.other).scalars
+        #expect(zip(fused, separate).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 }

@@ -2,6 +2,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/setup.sh >&2
+source scripts/target-cpu.sh
 # LATENT_BUILD_PATH: the build folder (default .build), so that sessions need not share one.
 build_path="${LATENT_BUILD_PATH:-.build}"
 swift build -c release --scratch-path "$build_path" --product latent >&2

@@ -49,6 +49,17 @@ enum Elementwise {
         return result
     }
 
+    /// `result[i] = a[i] * b[i] + c[i]` for equal shapes, in one pass (two roundings, as the
+    /// separate ops).
+    static func multiplyAdd(_ a: Tensor, _ b: Tensor, _ c: Tensor) -> TensorStorage {
+        let result = TensorStorage(uninitializedCount: a.scalarCount)
+        let x = a.storage.base, y = b.storage.base, z = c.storage.base, target = result.base
+        Parallel.forRanges(a.scalarCount) { range in
+            for index in range { target[index] = x[index] * y[index] + z[index] }
+        }
+        return result
+    }
+
     /// `function` applied with NumPy broadcasting; returns the result's shape and storage.
     @inline(__always)
     static func zip<Function: BinaryScalarFunction>(

@@ -12,7 +12,20 @@ enum VectorMath {
     @inline(__always)
     static func exp(_ x: Float) -> Float {
         // Beyond these, e^x overflows to inf or is below half the smallest subnormal.
-        let clamped = Swift.min(Swift.max(x, -104), 89)
+        let result = reducedExp(Swift.min(Swift.max(x, -104), 89))
+        return x != x ? x : (x > 88.722_839 ? .infinity : result)
+    }
+
+    /// `e^x` for `x ≤ 0` or NaN (sigmoid's and softplus's `e^−|x|`): no overflow to handle, and
+    /// NaN passes through the clamp and the arithmetic, so none of `exp`'s final selects.
+    @inline(__always)
+    static func expNonPositive(_ x: Float) -> Float {
+        reducedExp(x < -104 ? -104 : x)
+    }
+
+    /// The body of `exp` for `clamped` in [−104, 89] (or NaN, which gives NaN).
+    @inline(__always)
+    private static func reducedExp(_ clamped: Float) -> Float {
         // n = round(x / ln 2) by the 1.5·2²³ trick: the sum's low mantissa bits hold n.
         let magic: Float = 12_582_912
         let shifted = clamped * 1.442_695_04 + magic
@@ -32,8 +45,7 @@ enum VectorMath {
         let half = integer &>> 1
         let first = Float(bitPattern: UInt32(bitPattern: (half &+ 127) &<< 23))
         let second = Float(bitPattern: UInt32(bitPattern: (integer &- half &+ 127) &<< 23))
-        let result = p * first * second
-        return x != x ? x : (x > 88.722_839 ? .infinity : result)
+        return p * first * second
     }
 
     /// The natural logarithm: NaN below 0, −inf at 0.
@@ -90,7 +102,7 @@ enum VectorMath {
     /// `1 / (1 + e^−x)`, without overflow.
     @inline(__always)
     static func sigmoid(_ x: Float) -> Float {
-        let e = exp(-Swift.abs(x))  // in (0, 1]
+        let e = expNonPositive(-Swift.abs(x))  // in [0, 1], NaN for NaN
         let s = 1 / (1 + e)
         return x < 0 ? e * s : s
     }
@@ -98,7 +110,7 @@ enum VectorMath {
     /// `log(1 + e^x)` as `max(x, 0) + log1p(e^−|x|)`.
     @inline(__always)
     static func softplus(_ x: Float) -> Float {
-        let result = Swift.max(x, 0) + log1pUnit(exp(-Swift.abs(x)))
+        let result = Swift.max(x, 0) + log1pUnit(expNonPositive(-Swift.abs(x)))
         return x != x ? x : result
     }
 
