@@ -151,6 +151,38 @@ struct GANTrainerTests {
         #expect(loaded.sample(count: 5, using: &a).scalars == straight.model.sample(count: 5, using: &b).scalars)
     }
 
+    /// With a weight average, the saved average carries BatchNorm statistics of its own weights
+    /// (not the generator's copied ones), the same after a resume, and samples use them.
+    @Test func theWeightAverageGetsItsOwnBatchNormStatistics() throws {
+        var (configuration, options, data) = tinyAdversarial(.dcgan, images: true)
+        configuration.averagesGenerator = true
+        options.averageDecay = 0.5
+        options.learningRate = 1e-2
+        options.steps = 4
+        let straight = try adversarialTrainer(configuration, options, data)
+        defer { try? FileManager.default.removeItem(at: straight.folder.url) }
+        try straight.run(quiet: true)
+        let model = straight.model
+        let average = try #require(model.generatorAverage)
+        let saved = average.namedBuffers.map { $0.buffer.value.scalars }
+        let copied = model.generator.namedBuffers.map { $0.buffer.value.scalars }
+        #expect(saved != copied, "the average kept the generator's statistics")
+        // A fresh estimate from other noise lands near the saved one (16 batches of 128 each).
+        model.reestimateAverageStatistics(seed: 99)
+        for (mine, fresh) in zip(saved, average.namedBuffers.map { $0.buffer.value.scalars }) {
+            for (a, b) in zip(mine, fresh) { #expect(abs(a - b) <= 0.05 * max(1, abs(a))) }
+        }
+
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var firstHalf = options
+        firstHalf.steps = 2
+        try adversarialTrainer(configuration, firstHalf, data, folder: folder).run(quiet: true)
+        let resumed = try adversarialTrainer(configuration, options, data, folder: folder, resuming: true)
+        try resumed.run(quiet: true)
+        #expect(resumed.model.generatorAverage!.namedBuffers.map { $0.buffer.value.scalars } == saved)
+    }
+
     /// Images come back in [0, 1] and the data's layout, whatever the generator's range.
     @Test func imageSamplesAreInTheDataRange() throws {
         let (configuration, _, _) = tinyAdversarial(.dcgan, images: true)

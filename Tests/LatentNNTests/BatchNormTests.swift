@@ -110,4 +110,37 @@ struct BatchNormTests {
         #expect(Close.tensor(gradients[0], shape: [2], [0, 0], tolerance: 1e-4))
         #expect(Close.tensor(gradients[1], shape: [2], [10, 10]))
     }
+
+    /// Re-estimating sets the running statistics to the plain mean over the batches, then the
+    /// momentum update returns; the layer's mode is restored.
+    @Test mutating func reestimatedStatisticsAreThePlainMeanOverBatches() {
+        let norm = BatchNorm(featureCount: 3)
+        norm.eval()
+        let batches = (0..<3).map { shift in
+            Tensor(randomNormal: [5, 3, 2], using: &generator) * Float(shift + 1) + Float(shift)
+        }
+        norm.reestimateBatchNormStatistics(batches: batches.count) { _ = norm(batches[$0]) }
+        let references = batches.map { reference($0, running: nil) }
+        for feature in 0..<3 {
+            let mean = references.map { $0.mean[feature] }.reduce(0, +) / 3
+            let variance = references.map { $0.unbiased[feature] }.reduce(0, +) / 3
+            #expect(abs(Double(norm.runningMean.value.scalars[feature]) - mean) < 1e-5)
+            #expect(abs(Double(norm.runningVariance.value.scalars[feature]) - variance) < 1e-4)
+        }
+        #expect(!norm.isTraining)
+        // Back to the momentum update: one more batch moves the statistics by 0.1 of the way.
+        norm.train()
+        let before = norm.runningMean.value.scalars
+        _ = norm(batches[0])
+        for feature in 0..<3 {
+            let expected = 0.9 * Double(before[feature]) + 0.1 * references[0].mean[feature]
+            #expect(abs(Double(norm.runningMean.value.scalars[feature]) - expected) < 1e-5)
+        }
+    }
+
+    @Test mutating func aTreeListsItsBatchNormLayers() {
+        let tree = Sequential([Linear(inputFeatures: 2, outputFeatures: 3, using: &generator), BatchNorm(featureCount: 3),
+                               ReLU(), BatchNorm(featureCount: 3)])
+        #expect(tree.batchNormLayers.count == 2)
+    }
 }

@@ -126,11 +126,12 @@ public final class AdversarialTrainer {
                 try saveCheckpoint()
             }
             if options.sampleEvery > 0 && step % options.sampleEvery == 0 {
+                reestimateAverageStatistics()
                 try AdversarialPictures.write(model: model, data: training, folder: folder,
                                               seed: options.seed, step: step)
             }
         }
-        try saveCheckpoint()
+        try saveCheckpoint()  // with the average's own statistics, used by the pictures too
         try AdversarialPictures.write(model: model, data: training, folder: folder, seed: options.seed, step: nil)
         let summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
         try writeReport(summary)
@@ -279,7 +280,14 @@ public final class AdversarialTrainer {
                     + "stopped; the last good checkpoint is kept in \(folder.url.path)")
             }
         }
+        reestimateAverageStatistics()
         try Checkpoint.save(module: model, optimizers: optimizers, counters: ["step": step], to: folder.url)
+    }
+
+    /// The averaged generator's own BatchNorm statistics, before it is saved or sampled; the
+    /// noise is seeded by the run's seed and the step, so a resumed run repeats it exactly.
+    private func reestimateAverageStatistics() {
+        model.reestimateAverageStatistics(seed: SplitMix64(seed: options.seed).derived(0x5747_0000_0000 &+ UInt64(step)).state)
     }
 
     private func restore() throws {

@@ -26,6 +26,8 @@ public final class BatchNorm: Layer {
     public let epsilon: Float
     /// Whether batch statistics are used (and the running ones updated).
     public private(set) var isTraining = true
+    /// While re-estimating: the batches averaged so far (see ``beginStatisticsEstimate()``).
+    private var estimatedBatches: Int?
 
     /// Creates a batch normalisation of `featureCount` features (channels).
     ///
@@ -65,9 +67,14 @@ public final class BatchNorm: Layer {
                 scale: weight.value, offset: bias.value, epsilon: epsilon)
             withoutGradients {
                 let unbiased = normalized.variance * (Float(count) / Float(count - 1))
-                runningMean.value =
-                    (1 - momentum) * runningMean.value + momentum * normalized.mean
-                runningVariance.value = (1 - momentum) * runningVariance.value + momentum * unbiased
+                // While re-estimating, the plain mean over the batches so far (weight 1/n).
+                var weight = momentum
+                if let batches = estimatedBatches {
+                    estimatedBatches = batches + 1
+                    weight = 1 / Float(batches + 1)
+                }
+                runningMean.value = (1 - weight) * runningMean.value + weight * normalized.mean
+                runningVariance.value = (1 - weight) * runningVariance.value + weight * unbiased
             }
             return normalized.output
         }
@@ -89,4 +96,41 @@ public final class BatchNorm: Layer {
     }
 
     public func trainingModeDidChange(_ isTraining: Bool) { self.isTraining = isTraining }
+
+    /// Starts re-estimating the running statistics: the next batches seen in training mode set
+    /// them to the plain average of their statistics (PyTorch's `momentum=None`) instead of the
+    /// momentum update, until ``endStatisticsEstimate()``. For weights that did not produce the
+    /// current running statistics, such as a moving average of a generator's weights (the
+    /// "standing statistics" of Brock et al. 2019).
+    public func beginStatisticsEstimate() { estimatedBatches = 0 }
+
+    /// Returns to the momentum update of the running statistics.
+    public func endStatisticsEstimate() { estimatedBatches = nil }
+}
+
+extension Module {
+    /// Re-estimates the running statistics of every ``BatchNorm`` in the tree for the current
+    /// weights: runs `forward(batch)` for `batches` batches in training mode (no gradients
+    /// recorded), averaging each layer's batch statistics, then restores the tree's mode.
+    ///
+    /// - Parameters:
+    ///   - batches: how many batches to average (a few thousand examples in all is plenty).
+    ///   - forward: evaluates the module on the given batch's input.
+    public func reestimateBatchNormStatistics(batches: Int, _ forward: (Int) -> Void) {
+        let norms = batchNormLayers
+        guard !norms.isEmpty, batches > 0 else { return }
+        let wasTraining = norms[0].isTraining
+        setTraining(true)
+        for norm in norms { norm.beginStatisticsEstimate() }
+        withoutGradients {
+            for batch in 0..<batches { forward(batch) }
+        }
+        for norm in norms { norm.endStatisticsEstimate() }
+        setTraining(wasTraining)
+    }
+
+    /// The ``BatchNorm`` layers of the tree, in tree order.
+    public var batchNormLayers: [BatchNorm] {
+        ((self as? BatchNorm).map { [$0] } ?? []) + children.flatMap { $0.module.batchNormLayers }
+    }
 }
