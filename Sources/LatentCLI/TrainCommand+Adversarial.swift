@@ -140,6 +140,15 @@ struct AdversarialOptions: ParsableArguments {
     @Option(name: .customLong("g-batch-norm"), help: "BatchNorm after an MLP generator's hidden layers: true or false (default: the model's).")
     var generatorBatchNorm: Bool?
 
+    @Option(name: .customLong("fc-width"), help: "Width of the fully connected layer opening a convolutional G and closing D's body (infogan: 1024, InfoGAN's networks; 0: DCGAN's layout).")
+    var fullyConnectedWidth: Int?
+
+    @Option(name: .customLong("d-negative-slope"), help: "Leaky-ReLU slope of a convolutional D (default 0.2; infogan 0.1).")
+    var discriminatorNegativeSlope: Float?
+
+    @Option(name: .customLong("uniform-noise"), help: "Noise uniform on [-1, 1] instead of N(0, I): true or false (default: the model's; gan and infogan on images: true).")
+    var uniformNoise: Bool?
+
     @Option(help: "InfoGAN's mutual-information weight lambda.")
     var infoWeight: Float = 1
 
@@ -165,6 +174,9 @@ struct AdversarialOptions: ParsableArguments {
         if let generatorBatchNorm { configuration.generatorBatchNorm = generatorBatchNorm }
         if let generatorOutput { configuration.output = generatorOutput }
         if let projection { configuration.labelProjection = projection }
+        if let fullyConnectedWidth { configuration.fullyConnectedWidth = fullyConnectedWidth == 0 ? nil : fullyConnectedWidth }
+        if let discriminatorNegativeSlope { configuration.discriminatorNegativeSlope = discriminatorNegativeSlope }
+        if let uniformNoise { configuration.uniformNoise = uniformNoise }
         configuration.averagesGenerator = ema
         if let pack, pack != 1 { configuration.packing = pack }
         if configuration.architecture != .convolutional { configuration.discriminatorBatchNorm = false }

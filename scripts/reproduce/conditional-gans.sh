@@ -8,9 +8,12 @@
 #
 # cgan: the recipe (MLP G 110-256-512-1024-784 with BatchNorm, leaky ReLU 0.2 and tanh; D
 # 784-1024-512-256 with leaky ReLU 0.2, dropout 0.3 and a label projection; Adam 2e-4
-# (0.5, 0.999), batch 64), CGAN_EPOCHS epochs (default 10). infogan: the recipe (DCGAN-style
-# convolutions, 62 noise + 10-way categorical + 2 continuous codes, code head on D's features,
-# lambda 1, Adam 1e-3 for G and 2e-4 for D, batch 64), INFOGAN_EPOCHS epochs (default 6).
+# (0.5, 0.999), batch 64), CGAN_EPOCHS epochs (default 10). infogan: the recipe (the paper's
+# MNIST networks: G FC 1024 -> 7x7x128 -> transposed convs, D convs 64, 128 -> FC 1024 with
+# leaky ReLU 0.1, Q FC 128 with BatchNorm on D's features; 62 uniform noise + 10-way
+# categorical + 2 continuous codes, lambda 1, Adam 1e-3 for G and 2e-4 for D, batch 64),
+# INFOGAN_EPOCHS epochs (default 6; about 0.5 steps per second on two busy cores, so an
+# epoch of 937 steps takes about half an hour there).
 # Each run is scored by `latent eval --json` on 10,000 samples with the shipped MNIST
 # classifier (cgan: label-accuracy, frechet, classifier-score; infogan: code-accuracy,
 # frechet, classifier-score); one JSON line per model, with the training seconds added.

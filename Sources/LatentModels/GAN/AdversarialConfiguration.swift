@@ -103,6 +103,13 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
     /// A conditional model's label enters D by projection (Miyato & Koyama 2018): the score
     /// gains `⟨embed(y), features⟩` instead of the one-hot label joining D's input (`nil`: off).
     public var labelProjection: Bool?
+    /// InfoGAN's MNIST networks (Chen et al. 2016, appendix C.1): a fully connected layer of
+    /// this width, with BatchNorm, opens a convolutional G (before the layer to its first
+    /// feature map) and closes a convolutional D's body; the code head then has BatchNorm too
+    /// (`nil`: DCGAN's layout, the 1×1 input grown by one transposed convolution).
+    public var fullyConnectedWidth: Int?
+    /// The negative slope of a convolutional D's leaky ReLUs (`nil`: DCGAN's 0.2).
+    public var discriminatorNegativeSlope: Float?
 
     /// The GAN paper's MNIST model.
     public init() {}
@@ -134,6 +141,13 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             configuration.categoricalCode = 10
             configuration.continuousCodes = 2
             configuration.noiseDimension = isImage ? 62 : 8
+            if isImage {
+                // The paper's networks: G 1024 → 7·7·128 → 64 → 1, D 64 → 128 → 1024 (leaky
+                // ReLU 0.1), Q 1024 → 128 → codes; noise uniform on [−1, 1] as its code draws it.
+                configuration.fullyConnectedWidth = 1024
+                configuration.discriminatorNegativeSlope = 0.1
+                configuration.uniformNoise = true
+            }
         }
         if !isImage {
             // The W3 toy workload: G noise→512→512→512→2, D 2→512→512→512→1.
@@ -196,6 +210,10 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             (0..<1).contains(generatorNegativeSlope ?? 0),
             "--g-negative-slope must be in [0, 1), got \(generatorNegativeSlope ?? 0)")
         try require(maxoutPieces >= 1, "maxout pieces must be at least 1")
+        try require((fullyConnectedWidth ?? 1) > 0, "--fc-width must be positive")
+        try require(
+            (0..<1).contains(discriminatorNegativeSlope ?? 0),
+            "--d-negative-slope must be in [0, 1), got \(discriminatorNegativeSlope ?? 0)")
         try require(width > 0, "--width must be positive")
         try require(
             architecture != .convolutional || (isImage && DCGANLayout(exampleShape) != nil),

@@ -7,7 +7,8 @@ import LatentTensor
 /// Input `[batch] + exampleShape` in model space (and class labels for a conditional model);
 /// output `[batch]`. The body is, by architecture: leaky-ReLU(0.2) MLP; the GAN paper's maxout
 /// layers (`maxoutPieces` pieces) with dropout; or DCGAN's stride-2 convolutions (kernel 4,
-/// padding 1, leaky ReLU 0.2, BatchNorm after all but the first unless disabled). Labels enter
+/// padding 1, leaky ReLU 0.2, BatchNorm after all but the first unless disabled; InfoGAN's
+/// networks close with a fully connected layer and use a slope of 0.1). Labels enter
 /// as a one-hot vector beside the flattened input (MLP) or as constant planes (convolutional),
 /// or, with ``AdversarialConfiguration/labelProjection``, by projection: the score gains
 /// `⟨embed(y), features⟩` (Miyato & Koyama 2018). With spectral normalisation every `Linear`
@@ -39,8 +40,8 @@ public final class Discriminator: Module {
         precondition(
             !(normalizes && configuration.architecture == .maxout),
             "Discriminator: spectral normalisation wraps Linear and Conv2d, not maxout")
-        func linear(_ input: Int, _ output: Int) -> any Layer {
-            let layer = Linear(inputFeatures: input, outputFeatures: output, using: &generator)
+        func linear(_ input: Int, _ output: Int, bias: Bool = true) -> any Layer {
+            let layer = Linear(inputFeatures: input, outputFeatures: output, bias: bias, using: &generator)
             return normalizes ? SpectralNorm(layer, using: &generator) : layer
         }
         var stack: [any Layer] = []
@@ -51,6 +52,7 @@ public final class Discriminator: Module {
         switch configuration.architecture {
         case .convolutional:
             let layout = DCGANLayout(configuration.exampleShape)!
+            let slope = configuration.discriminatorNegativeSlope ?? 0.2
             var channels = (configuration.exampleShape[0] + condition) * configuration.packedExamples
             for index in 0..<layout.upsamplings {
                 let next = configuration.width << index
@@ -63,11 +65,17 @@ public final class Discriminator: Module {
                 if index > 0 && configuration.discriminatorBatchNorm {
                     stack.append(BatchNorm(featureCount: next))
                 }
-                stack.append(LeakyReLU(negativeSlope: 0.2))
+                stack.append(LeakyReLU(negativeSlope: slope))
                 channels = next
             }
             stack.append(Flatten())
-            featureSize = channels * layout.base * layout.base
+            featureSize = configuration.fullyConnectedWidth ?? channels * layout.base * layout.base
+            if let width = configuration.fullyConnectedWidth {
+                let batchNorm = configuration.discriminatorBatchNorm
+                stack.append(linear(channels * layout.base * layout.base, width, bias: !batchNorm))
+                if batchNorm { stack.append(BatchNorm(featureCount: width)) }
+                stack.append(LeakyReLU(negativeSlope: slope))
+            }
         case .maxout:
             var size = (configuration.featureCount + condition) * configuration.packedExamples
             for hidden in configuration.discriminatorHidden {
@@ -98,10 +106,13 @@ public final class Discriminator: Module {
         body = Sequential(stack)
         head = linear(featureSize, 1)
         if configuration.hasCodeHead {
+            // InfoGAN's Q: one hidden layer of 128, with BatchNorm in the paper's networks.
             let hidden = 128
+            let normalized = configuration.fullyConnectedWidth != nil && configuration.architecture == .convolutional
             codeHead = Sequential(
-                linear(featureSize, hidden), LeakyReLU(negativeSlope: 0.2),
-                linear(hidden, configuration.categoricalCode + configuration.continuousCodes))
+                [linear(featureSize, hidden)] + (normalized ? [BatchNorm(featureCount: hidden)] : [])
+                    + [LeakyReLU(negativeSlope: configuration.discriminatorNegativeSlope ?? 0.2),
+                       linear(hidden, configuration.categoricalCode + configuration.continuousCodes)])
         } else {
             codeHead = nil
         }

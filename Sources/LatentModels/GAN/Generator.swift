@@ -10,8 +10,9 @@ import LatentTensor
 /// ``AdversarialConfiguration/generatorBatchNorm``); the convolutional one is DCGAN's:
 /// a transposed convolution from the 1×1 input to `base × base`, then stride-2 transposed
 /// convolutions (kernel 4, padding 1) that double the side, BatchNorm and ReLU between layers,
-/// channels `width · 2^(upsamplings−1)` halving to the image's. Parameters are named
-/// `layers.<index>.…`.
+/// channels `width · 2^(upsamplings−1)` halving to the image's; with
+/// ``AdversarialConfiguration/fullyConnectedWidth`` a fully connected layer (BatchNorm, ReLU)
+/// comes first, as in InfoGAN. Parameters are named `layers.<index>.…`.
 public final class Generator: Layer {
     /// How the model was built.
     public let configuration: AdversarialConfiguration
@@ -27,9 +28,15 @@ public final class Generator: Layer {
         var stack: [any Layer] = []
         if configuration.architecture == .convolutional, let layout = DCGANLayout(configuration.exampleShape) {
             var channels = configuration.width << (layout.upsamplings - 1)
-            stack.append(Unflatten(shape: [configuration.generatorInputSize, 1, 1]))
+            var inputSize = configuration.generatorInputSize
+            if let width = configuration.fullyConnectedWidth {
+                stack += [Linear(inputFeatures: inputSize, outputFeatures: width, bias: false, using: &generator),
+                          BatchNorm(featureCount: width), ReLU()]
+                inputSize = width
+            }
+            stack.append(Unflatten(shape: [inputSize, 1, 1]))
             stack.append(ConvTranspose2d(
-                inputChannels: configuration.generatorInputSize, outputChannels: channels,
+                inputChannels: inputSize, outputChannels: channels,
                 kernelSize: layout.base, bias: false, using: &generator))
             stack += [BatchNorm(featureCount: channels), ReLU()]
             for index in 0..<layout.upsamplings {
