@@ -49,12 +49,17 @@ extension TrainCommand {
               checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
 
             """.utf8))
-        let shown = summary.last.fields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }
-        print("\(kind.rawValue): \(summary.steps) generator steps; last step: " + shown.joined(separator: ", "))
+        let shown = summary.lastFields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }
+        if summary.stepsTaken == 0 {
+            print("\(kind.rawValue): already at \(summary.steps) generator steps, none left to take; "
+                + "checkpoint, pictures and report rewritten")
+        } else {
+            print("\(kind.rawValue): \(summary.steps) generator steps; last step: " + shown.joined(separator: ", "))
+        }
         if json {
             print(JSONText.object(
                 [("run", .text(folder.url.path)), ("model", .text(kind.rawValue)), ("steps", .integer(summary.steps))]
-                    + summary.last.fields.map { ($0.0, .number(Double($0.1))) }
+                    + summary.lastFields.map { ($0.0, .number(Double($0.1))) }
                     + [("seconds", .number(summary.seconds))]))
         }
     }

@@ -181,6 +181,12 @@ struct GANTrainerTests {
         let resumed = try adversarialTrainer(configuration, options, data, folder: folder, resuming: true)
         try resumed.run(quiet: true)
         #expect(resumed.model.generatorAverage!.namedBuffers.map { $0.buffer.value.scalars } == saved)
+
+        // Resuming a finished run takes no step and reports no telemetry (not NaNs).
+        let again = try adversarialTrainer(configuration, options, data, folder: folder, resuming: true)
+        let summary = try again.run(quiet: true)
+        #expect(summary.steps == 4 && summary.stepsTaken == 0 && summary.lastFields.isEmpty)
+        #expect(again.model.generatorAverage!.namedBuffers.map { $0.buffer.value.scalars } == saved)
     }
 
     /// Images come back in [0, 1] and the data's layout, whatever the generator's range.

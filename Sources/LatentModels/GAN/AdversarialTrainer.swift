@@ -107,6 +107,7 @@ public final class AdversarialTrainer {
         let progress = ProgressReporter(total: options.steps, label: model.configuration.kind.rawValue)
         let start = Date()
         var last = AdversarialStep()
+        let firstStep = step
         while step < options.steps {
             let record = trainStep()
             guard record.isFinite else {
@@ -133,7 +134,8 @@ public final class AdversarialTrainer {
         }
         try saveCheckpoint()  // with the average's own statistics, used by the pictures too
         try AdversarialPictures.write(model: model, data: training, folder: folder, seed: options.seed, step: nil)
-        let summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
+        var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
+        summary.stepsTaken = step - firstStep
         try writeReport(summary)
         return summary
     }
@@ -322,11 +324,16 @@ public struct AdversarialSummary: Sendable {
     public let last: AdversarialStep
     /// Wall-clock time of this invocation.
     public let seconds: Double
+    /// Generator steps taken by this invocation (0 when a resumed run had none left).
+    public var stepsTaken: Int = 0
+
+    /// The telemetry of this invocation's last step; empty when it took none.
+    public var lastFields: [(String, Float)] { stepsTaken > 0 ? last.fields : [] }
 
     /// The summary as table rows.
     public var rows: [(String, String)] {
         [("generator steps", "\(steps)")]
-            + last.fields.map { ($0.0 + " (last step)", String(format: "%.4g", $0.1)) }
+            + lastFields.map { ($0.0 + " (last step)", String(format: "%.4g", $0.1)) }
             + [("training time", ProgressReporter.duration(seconds))]
     }
 }
