@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The fused update loops of the optimisers, over raw pointers.
 ///
 /// Each loop reads the parameter, its gradient and its state once and writes them once. Branches
@@ -43,8 +45,31 @@ enum UpdateKernels {
         }
     }
 
+    /// Scalars per thread below which an update stays on one thread: Adam streams seven arrays
+    /// (four read, three written), so a 313K-parameter matrix (W1's layers) takes about 0.4 ms
+    /// on one core, and waking the second costs 5–20 µs.
+    static let grain = 1 << 16
+
     /// Adam / AdamW: moments `m`, `v`; `coupledDecay` enters the gradient, `shrink` scales `p`.
+    /// Large parameters are split across threads; each element's arithmetic is unchanged.
     static func adam(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, count: Int,
+        keep1: Float, beta2: Float, keep2: Float, stepSize: Float, rootCorrection: Float,
+        epsilon: Float, coupledDecay: Float, shrink: Float
+    ) {
+        let (pp, gp, mp, vp) = (UncheckedPointers(p), UncheckedPointers(g), UncheckedPointers(m), UncheckedPointers(v))
+        Parallel.splitting(count, grain: grain) { range in
+            let start = range.lowerBound
+            adamRange(
+                pp.pointer + start, gp.pointer + start, mp.pointer + start, vp.pointer + start,
+                count: range.count, keep1: keep1, beta2: beta2, keep2: keep2, stepSize: stepSize,
+                rootCorrection: rootCorrection, epsilon: epsilon, coupledDecay: coupledDecay,
+                shrink: shrink)
+        }
+    }
+
+    private static func adamRange(
         _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
         _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, count: Int,
         keep1: Float, beta2: Float, keep2: Float, stepSize: Float, rootCorrection: Float,
@@ -123,4 +148,10 @@ enum UpdateKernels {
             }
         }
     }
+}
+
+/// A pointer handed to the threads of a split loop, each of which touches a disjoint range.
+private struct UncheckedPointers<Pointee>: @unchecked Sendable {
+    let pointer: Pointee
+    init(_ pointer: Pointee) { self.pointer = pointer }
 }

@@ -124,6 +124,29 @@ struct OptimizerReferenceTests {
         #expect(optimizer.state(for: [("w", frozen)]).tensors.isEmpty)
     }
 
+    /// A parameter large enough for Adam's update to be split across threads gets exactly the
+    /// values of element-by-element updates of its pieces (each piece below the split size).
+    @Test func aSplitAdamUpdateMatchesElementwiseUpdates() {
+        var random = SplitMix64(seed: 5)
+        let count = 300_000
+        let start = Tensor(randomNormal: [count], using: &random)
+        let gradients = (0..<3).map { _ in Tensor(randomNormal: [count], using: &random) }
+        let whole = Parameter(start)
+        let wholeOptimizer = Adam(learningRate: 0.01, weightDecay: 0.01)
+        let pieceSize = 50_000
+        let pieces = stride(from: 0, to: count, by: pieceSize).map {
+            Parameter(start.sliced($0..<$0 + pieceSize, alongAxis: 0))
+        }
+        let pieceOptimizer = Adam(learningRate: 0.01, weightDecay: 0.01)
+        for gradient in gradients {
+            wholeOptimizer.update([whole], with: [gradient])
+            pieceOptimizer.update(
+                pieces,
+                with: stride(from: 0, to: count, by: pieceSize).map { gradient.sliced($0..<$0 + pieceSize, alongAxis: 0) })
+        }
+        #expect(whole.value.scalars == pieces.flatMap { $0.value.scalars })
+    }
+
     @Test func stateIsAllocatedOnceAndUpdatedInPlace() {
         let parameter = Parameter(Tensor(Reference.start))
         let optimizer = Adam(learningRate: 0.01)

@@ -26,6 +26,13 @@ public enum Parallel {
     /// more are split.
     static let grain = 1 << 19
 
+    /// Calls `body` on disjoint ranges covering `0..<count`, on up to ``threadCount`` threads
+    /// when each gets at least `grain` scalars, else on the calling thread. For memory-bound
+    /// loops in other modules (the optimisers' updates), whose body handles a whole range.
+    public static func splitting(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        forRanges(count, grain: grain, body)
+    }
+
     /// Calls `body` on disjoint ranges covering `0..<count`, in parallel when `count` is large.
     @inline(__always)
     static func forRanges(_ count: Int, grain: Int = Parallel.grain, _ body: (Range<Int>) -> Void) {
