@@ -58,14 +58,12 @@ enum UpdateKernels {
         keep1: Float, beta2: Float, keep2: Float, stepSize: Float, rootCorrection: Float,
         epsilon: Float, coupledDecay: Float, shrink: Float
     ) {
-        let (pp, gp, mp, vp) = (UncheckedPointers(p), UncheckedPointers(g), UncheckedPointers(m), UncheckedPointers(v))
         Parallel.splitting(count, grain: grain) { range in
             let start = range.lowerBound
             adamRange(
-                pp.pointer + start, gp.pointer + start, mp.pointer + start, vp.pointer + start,
-                count: range.count, keep1: keep1, beta2: beta2, keep2: keep2, stepSize: stepSize,
-                rootCorrection: rootCorrection, epsilon: epsilon, coupledDecay: coupledDecay,
-                shrink: shrink)
+                p + start, g + start, m + start, v + start, count: range.count, keep1: keep1,
+                beta2: beta2, keep2: keep2, stepSize: stepSize, rootCorrection: rootCorrection,
+                epsilon: epsilon, coupledDecay: coupledDecay, shrink: shrink)
         }
     }
 
@@ -148,10 +146,4 @@ enum UpdateKernels {
             }
         }
     }
-}
-
-/// A pointer handed to the threads of a split loop, each of which touches a disjoint range.
-private struct UncheckedPointers<Pointee>: @unchecked Sendable {
-    let pointer: Pointee
-    init(_ pointer: Pointee) { self.pointer = pointer }
 }
