@@ -96,9 +96,8 @@ extension Tensor {
         }
     }
 
-    /// `self + lhs * rhs` in one pass over the three tensors when their shapes are equal (the
-    /// reparameterisation `mean + standardDeviation * noise`, an affine map); other shapes
-    /// broadcast through the separate ops. Rounded as the separate ops (the product, then the
+    /// `self + lhs * rhs` in one pass over the three tensors when their shapes are equal; other
+    /// shapes broadcast through the separate ops. Rounded as the separate ops (the product, then the
     /// sum), not as one fused multiply-add, so results do not depend on the CPU.
     public func addingProduct(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
         guard lhs.shape == shape && rhs.shape == shape else { return self + lhs * rhs }
