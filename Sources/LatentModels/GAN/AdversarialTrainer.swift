@@ -27,6 +27,8 @@ public final class AdversarialTrainer {
     private var cachedOrder: (epoch: Int, order: [Int])?
     /// Generator steps taken.
     public private(set) var step = 0
+    /// The step at which the averaged generator's BatchNorm statistics were last re-estimated.
+    private var averageStatisticsStep = -1
 
     /// Prepares a run: builds the model, or restores it and both optimisers from `folder`.
     ///
@@ -287,8 +289,11 @@ public final class AdversarialTrainer {
     }
 
     /// The averaged generator's own BatchNorm statistics, before it is saved or sampled; the
-    /// noise is seeded by the run's seed and the step, so a resumed run repeats it exactly.
+    /// noise is seeded by the run's seed and the step, so a resumed run repeats it exactly. Once
+    /// per step: a checkpoint and a sample grid at the same step share the estimate.
     private func reestimateAverageStatistics() {
+        guard averageStatisticsStep != step else { return }
+        averageStatisticsStep = step
         model.reestimateAverageStatistics(seed: SplitMix64(seed: options.seed).derived(0x5747_0000_0000 &+ UInt64(step)).state)
     }
 
