@@ -40,23 +40,13 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
         case .continuousBernoulli:
             let bernoulli = -parameters.sigmoidCrossEntropyRowSums(labels: data)
             return bernoulli + Likelihood.continuousBernoulliLogNormalizer(logits: parameters).sum(alongAxis: 1)
-        case .gaussian, .gaussianLearnedVariance:
-            let tiled = rows == batch ? data : data.expanded(to: [rows / batch] + data.shape).reshaped(to: [rows, data.shape[1]])
-            return gaussianLogProbability(of: tiled, parameters: parameters, fixedStandardDeviation: fixedStandardDeviation)
-        }
-    }
-
-    /// The Gaussian cases of ``logProbability(of:parameters:fixedStandardDeviation:)``, one row
-    /// of parameters per row of data.
-    private func gaussianLogProbability(of data: Tensor, parameters: Tensor, fixedStandardDeviation: Float) -> Tensor {
-        switch self {
-        case .bernoulli, .continuousBernoulli:
-            preconditionFailure("gaussianLogProbability: \(rawValue) is not Gaussian")
         case .gaussian:
+            let data = Likelihood.tiled(data, rows: rows)
             let variance = fixedStandardDeviation * fixedStandardDeviation
             let constant = Float(data.shape[1]) * 0.5 * Float.log(2 * Float.pi * variance)
             return -0.5 * (data - parameters).squared().sum(alongAxis: 1) / variance - constant
         case .gaussianLearnedVariance:
+            let data = Likelihood.tiled(data, rows: rows)
             let features = data.shape[1]
             let halves = parameters.split(sizes: [features, features], alongAxis: 1)
             // Bounded log-variance keeps the density finite when a pixel is constant.
@@ -64,6 +54,12 @@ public enum Likelihood: String, Codable, CaseIterable, Sendable {
             let perPixel = (data - halves[0]).squared() / logVariance.exp() + logVariance
             return -0.5 * (perPixel.sum(alongAxis: 1) + Float(features) * Float.log(2 * Float.pi))
         }
+    }
+
+    /// `data` `[batch, features]` repeated block-wise to `rows` rows (one block per draw).
+    private static func tiled(_ data: Tensor, rows: Int) -> Tensor {
+        let batch = data.shape[0]
+        return rows == batch ? data : data.expanded(to: [rows / batch] + data.shape).reshaped(to: [rows, data.shape[1]])
     }
 
     /// The mean of p(x|z) per pixel, in the data's range, from the decoder outputs.
