@@ -89,7 +89,6 @@ public final class VariationalAutoencoder: Module {
         using generator: inout some RandomNumberGenerator
     ) -> VariationalObjective {
         let x = flat(images)
-        let batch = Float(x.shape[0])
         let (mean, logVariance) = encode(x, labels: labels)
         switch configuration.kind {
         case .ae:
