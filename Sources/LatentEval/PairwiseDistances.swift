@@ -1,4 +1,3 @@
-import Dispatch
 import LatentTensor
 
 /// Squared Euclidean distances between the rows of two matrices, produced block by block so
@@ -157,27 +156,8 @@ struct PairwiseDistances {
     }
 
     /// Calls `body` on disjoint ranges covering `0..<count`, one per thread of
-    /// ``Parallel/threadCount`` when there is enough work.
+    /// ``Parallel/threadCount`` when each gets at least `minimumRowsPerThread` rows.
     static func forRows(_ count: Int, minimumRowsPerThread: Int = 8, _ body: (Range<Int>) -> Void) {
-        let threads = Swift.min(Parallel.threadCount, count / Swift.max(minimumRowsPerThread, 1))
-        if threads < 2 {
-            body(0..<count)
-            return
-        }
-        let chunk = (count + threads - 1) / threads
-        withoutActuallyEscaping(body) { body in
-            // Each thread works on its own rows, so sharing the closure is safe.
-            let shared = SendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                let start = thread * chunk
-                if start < count { shared.value(start..<Swift.min(count, start + chunk)) }
-            }
-        }
+        Parallel.splitting(count, grain: Swift.max(minimumRowsPerThread, 1), body)
     }
-}
-
-/// Wraps a value whose thread safety the caller guarantees.
-struct SendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -55,6 +55,47 @@ struct MatrixMultiplyTests {
         #expect(Close.tensor(product, shape: [m, n], expected, tolerance: 1e-5))
     }
 
+    /// Products of at least `GEMM.splitWork` multiply–adds are shared out over the worker pool
+    /// in blocks of C's rows (taller than wide) or columns (wider than tall), block edges on
+    /// multiples of 16: sizes that leave ragged and empty blocks, every transpose.
+    @Test(arguments: transposes)
+    mutating func splitProductsMatchNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
+        for (m, k, n) in [(131, 97, 83), (17, 120, 613), (1, 2048, 515)] {
+            let aShape = transposingSelf ? (k, m) : (m, k)
+            let bShape = transposingOther ? (n, k) : (k, n)
+            let a = Tensor(randomNormal: [aShape.0, aShape.1], using: &generator)
+            let b = Tensor(randomNormal: [bShape.0, bShape.1], using: &generator)
+            let product = a.matmul(
+                b, transposingSelf: transposingSelf, transposingOther: transposingOther)
+            let expected = naiveProduct(
+                a.scalars, aShape, b.scalars, bShape, transposingA: transposingSelf,
+                transposingB: transposingOther)
+            #expect(Close.tensor(product, shape: [m, n], expected, tolerance: 1e-4), "m \(m) k \(k) n \(n)")
+        }
+    }
+
+    /// `alpha` and `beta` reach every block of a split product.
+    @Test mutating func splitProductScalesAndAccumulates() {
+        let (m, k, n) = (150, 90, 100)
+        let a = Tensor(randomNormal: [m, k], using: &generator)
+        let b = Tensor(randomNormal: [k, n], using: &generator)
+        var c = Tensor(randomNormal: [m, n], using: &generator).scalars
+        let start = c
+        a.scalars.withUnsafeBufferPointer { a in
+            b.scalars.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    GEMM.multiply(
+                        transposingA: false, transposingB: false, m: m, n: n, k: k, alpha: 2,
+                        a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n, beta: 0.5,
+                        c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+        let product = naiveProduct(a.scalars, (m, k), b.scalars, (k, n), transposingA: false, transposingB: false)
+        let expected = zip(product, start).map { 2 * $0 + 0.5 * $1 }
+        #expect(Close.tensor(Tensor(shape: [m, n], scalars: c), shape: [m, n], expected, tolerance: 1e-4))
+    }
+
     @Test(arguments: transposes)
     mutating func batchedProductMatchesNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
         let (batch, m, k, n) = (3, 2, 4, 5)

@@ -1,8 +1,8 @@
-import Dispatch
 import Foundation
 import Synchronization
 
-/// Splits large loops across cores.
+/// Splits large loops across cores, on the engine's ``WorkerPool`` (the threads that also share
+/// out matrix products); on the calling thread alone when the pool is busy with another job.
 public enum Parallel {
     private static let configuredThreads = Atomic<Int>(0)
     // Read once: the processor count comes from files under /sys and /proc on Linux.
@@ -21,14 +21,14 @@ public enum Parallel {
 
     /// Scalars per chunk below which a loop stays on one thread. Waking a second thread costs
     /// 5–20 µs on an idle machine and whole scheduler time slices on a loaded one, while one core
-    /// streams 256K floats through a simple kernel in about 50 µs; and oneDNN's OpenMP threads,
-    /// still spinning after a product, hold the other core. Only loops of a million scalars or
-    /// more are split.
+    /// streams 256K floats through a simple kernel in about 50 µs. Only loops of a million
+    /// scalars or more are split.
     static let grain = 1 << 19
 
     /// Calls `body` on disjoint ranges covering `0..<count`, on up to ``threadCount`` threads
     /// when each gets at least `grain` scalars, else on the calling thread. For memory-bound
-    /// loops in other modules (the optimisers' updates), whose body handles a whole range.
+    /// loops in other modules (the optimisers' updates, the evaluation's distance blocks), whose
+    /// body handles a whole range.
     public static func splitting(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         forRanges(count, grain: grain, body)
     }
@@ -44,16 +44,15 @@ public enum Parallel {
         let chunks = min(threads, count / grain)
         let chunkSize = (count + chunks - 1) / chunks
         withoutActuallyEscaping(body) { body in
-            // The chunks write disjoint ranges, so sharing the closure across threads is safe.
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let ran = WorkerPool.shared?.run(chunks: chunks) { chunk in
                 let start = chunk * chunkSize
-                shared.value(start..<min(count, start + chunkSize))
+                if start < count { body(start..<min(count, start + chunkSize)) }
             }
+            // A busy pool means the other cores are working already.
+            if ran != true { body(0..<count) }
         }
     }
 }
-
 
 /// Wraps a value whose thread safety the caller guarantees.
 struct UncheckedSendable<Value>: @unchecked Sendable {
