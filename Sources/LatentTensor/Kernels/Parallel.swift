@@ -19,11 +19,11 @@ public enum Parallel {
         configuredThreads.store(max(0, count), ordering: .relaxed)
     }
 
-    /// Scalars per chunk below which a loop stays on one thread. Waking a second thread costs
-    /// 5–20 µs on an idle machine and whole scheduler time slices on a loaded one, while one core
-    /// streams 256K floats through a simple kernel in about 50 µs. Only loops of a million
-    /// scalars or more are split.
-    static let grain = 1 << 19
+    /// Scalars per chunk below which a loop stays on one thread. A pool worker that is polling
+    /// takes a chunk within a microsecond or two, while one core streams 32K floats through a
+    /// simple kernel in about 5 µs; loops from 64K scalars are split (measured on W1–W3 of
+    /// `latent-bench workloads`: splitting from 16K was slower, from 1M slower still).
+    static let grain = 1 << 15
 
     /// Calls `body` on disjoint ranges covering `0..<count`, on up to ``threadCount`` threads
     /// when each gets at least `grain` scalars, else on the calling thread. For memory-bound
