@@ -8,7 +8,7 @@ struct EngineBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine", abstract: "GEMM, convolution and element-wise throughput.")
 
-    @Option(help: "Threads for oneDNN and the element-wise kernels (default: all cores).")
+    @Option(help: "Threads for oneDNN and the engine's worker pool (default: all cores).")
     var threads: Int?
 
     @Option(help: "Timed repetitions per measurement; the median is reported.")

@@ -15,7 +15,7 @@ struct EvalBenchmark: ParsableCommand {
         commandName: "eval",
         abstract: "Parzen window, classifier features, Fréchet distance, precision/recall.")
 
-    @Option(help: "Threads for oneDNN and the element-wise kernels (default: all cores).")
+    @Option(help: "Threads for oneDNN and the engine's worker pool (default: all cores).")
     var threads: Int?
 
     @Option(help: "Comma-separated sections to run: parzen, features, frechet, precision-recall.")

@@ -15,10 +15,10 @@ struct WorkloadsBenchmark: ParsableCommand {
         commandName: "workloads",
         abstract: "Seconds per epoch of an MLP VAE, DCGAN and WGAN-GP steps per second.")
 
-    @Option(help: "Threads for oneDNN and the element-wise kernels (default: all cores).")
+    @Option(help: "Threads for oneDNN and the engine's worker pool (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Threads for the element-wise kernels alone (default: as --threads).")
+    @Option(help: "Threads for the engine's worker pool alone: split loops and products (default: as --threads).")
     var elementwiseThreads: Int?
 
     @Option(help: "Comma-separated workloads to run: W1, W2, W3.")

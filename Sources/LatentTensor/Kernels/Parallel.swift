@@ -6,9 +6,17 @@ import Synchronization
 public enum Parallel {
     private static let configuredThreads = Atomic<Int>(0)
     // Read once: the processor count comes from files under /sys and /proc on Linux.
-    private static let defaultThreadCount = ProcessInfo.processInfo.activeProcessorCount
+    private static let defaultThreadCount: Int = {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let requested = ProcessInfo.processInfo.environment["OMP_NUM_THREADS"]
+            .flatMap { $0.split(separator: ",").first.flatMap { Int($0) } }
+        guard let requested, requested > 0 else { return cores }
+        return min(cores, requested)
+    }()
 
-    /// The number of threads element-wise kernels use (default: all active processors).
+    /// The number of threads split loops and products use: all active processors, or fewer
+    /// when `OMP_NUM_THREADS` asks for fewer (the variable that limits oneDNN's convolutions),
+    /// unless ``setThreadCount(_:)`` says otherwise.
     public static var threadCount: Int {
         let configured = configuredThreads.load(ordering: .relaxed)
         return configured > 0 ? configured : defaultThreadCount
