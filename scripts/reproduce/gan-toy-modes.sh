@@ -10,7 +10,8 @@
 # Default recipe (MODEL=gan): the non-saturating GAN with PacGAN packing 2, Adam 2e-3
 # (0.5, 0.999) for both players, batch 256, G 16-256-256-256-2 and D 2-256-256-256-1 MLPs,
 # step sizes decayed linearly to 0, samples from an average of G's weights (decay 0.995),
-# 12,000 steps. For another MODEL the default OPTIONS are empty: that model's recipe.
+# 12,000 steps on ring8 and 24,000 on grid25 (STEPS overrides). For another MODEL the default
+# OPTIONS are empty: that model's recipe.
 # Each seed's run is scored by `latent eval --metrics modes --json --samples 2500`; one JSON
 # line per seed, then the mean over the seeds (with the mean training time) as the last line.
 # LATENT_BIN=path uses an already built `latent` instead of building the release tool.
@@ -28,7 +29,8 @@ fi
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 model="${MODEL:-gan}"
 toy="${TOY:-ring8}"
-steps="${STEPS:-12000}"
+if [[ "$toy" == grid25 ]]; then default_steps=24000; else default_steps=12000; fi
+steps="${STEPS:-$default_steps}"
 if [[ "$model" == gan ]]; then
     default_options="--optimizer adam --learning-rate 2e-3 --batch-size 256 --g-hidden 256,256,256
         --d-hidden 256,256,256 --pack 2 --lr-decay linear --ema --ema-decay 0.995"
