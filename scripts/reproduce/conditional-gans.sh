@@ -20,14 +20,7 @@
 # frechet, classifier-score); one JSON line per model, with the training seconds added.
 # LATENT_BIN=path uses an already built `latent` instead of building the release tool.
 set -euo pipefail
-if [[ -n "${LATENT_BIN:-}" ]]; then
-    cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-    latent="$LATENT_BIN"
-    runs="${LATENT_RUNS:-runs/reproduce}"
-    mkdir -p "$runs"
-else
-    source "$(dirname "$0")/common.sh"
-fi
+source "$(dirname "$0")/common.sh"
 seed="${SEED:-1}"
 for model in ${MODELS:-cgan infogan}; do
     case "$model" in

@@ -14,14 +14,7 @@
 # 10,000 samples (frechet, classifier-score, precision-recall, parzen); one JSON line.
 # LATENT_BIN=path uses an already built `latent` instead of building the release tool.
 set -euo pipefail
-if [[ -n "${LATENT_BIN:-}" ]]; then
-    cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-    latent="$LATENT_BIN"
-    runs="${LATENT_RUNS:-runs/reproduce}"
-    mkdir -p "$runs"
-else
-    source "$(dirname "$0")/common.sh"
-fi
+source "$(dirname "$0")/common.sh"
 seed="${SEED:-1}"
 epochs="${EPOCHS:-25}"
 extra="${EXTRA:-}"

@@ -16,14 +16,7 @@
 # line per seed, then the mean over the seeds (with the mean training time) as the last line.
 # LATENT_BIN=path uses an already built `latent` instead of building the release tool.
 set -euo pipefail
-if [[ -n "${LATENT_BIN:-}" ]]; then
-    cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-    latent="$LATENT_BIN"
-    runs="${LATENT_RUNS:-runs/reproduce}"
-    mkdir -p "$runs"
-else
-    source "$(dirname "$0")/common.sh"
-fi
+source "$(dirname "$0")/common.sh"
 # The toy networks are small: one OpenMP thread avoids spinning threads on a busy machine
 # (18x faster measured on 2 shared cores).
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
