@@ -42,7 +42,15 @@ struct MatrixMultiplyTests {
 
     @Test(arguments: transposes)
     mutating func matrixProductMatchesNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
-        let (m, k, n) = (5, 7, 3)
+        expectProductMatchesNaiveLoop(
+            m: 5, k: 7, n: 3, transposingSelf: transposingSelf, transposingOther: transposingOther,
+            tolerance: 1e-5)
+    }
+
+    /// `op(a) · op(b)` for random `a`, `b` against `naiveProduct`.
+    private mutating func expectProductMatchesNaiveLoop(
+        m: Int, k: Int, n: Int, transposingSelf: Bool, transposingOther: Bool, tolerance: Float
+    ) {
         let aShape = transposingSelf ? (k, m) : (m, k)
         let bShape = transposingOther ? (n, k) : (k, n)
         let a = Tensor(randomNormal: [aShape.0, aShape.1], using: &generator)
@@ -52,7 +60,7 @@ struct MatrixMultiplyTests {
         let expected = naiveProduct(
             a.scalars, aShape, b.scalars, bShape, transposingA: transposingSelf,
             transposingB: transposingOther)
-        #expect(Close.tensor(product, shape: [m, n], expected, tolerance: 1e-5))
+        #expect(Close.tensor(product, shape: [m, n], expected, tolerance: tolerance), "m \(m) k \(k) n \(n)")
     }
 
     /// Products of at least `GEMM.splitWork` multiply–adds are shared out over the worker pool
@@ -61,16 +69,9 @@ struct MatrixMultiplyTests {
     @Test(arguments: transposes)
     mutating func splitProductsMatchNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
         for (m, k, n) in [(131, 97, 83), (17, 120, 613), (1, 2048, 515)] {
-            let aShape = transposingSelf ? (k, m) : (m, k)
-            let bShape = transposingOther ? (n, k) : (k, n)
-            let a = Tensor(randomNormal: [aShape.0, aShape.1], using: &generator)
-            let b = Tensor(randomNormal: [bShape.0, bShape.1], using: &generator)
-            let product = a.matmul(
-                b, transposingSelf: transposingSelf, transposingOther: transposingOther)
-            let expected = naiveProduct(
-                a.scalars, aShape, b.scalars, bShape, transposingA: transposingSelf,
-                transposingB: transposingOther)
-            #expect(Close.tensor(product, shape: [m, n], expected, tolerance: 1e-4), "m \(m) k \(k) n \(n)")
+            expectProductMatchesNaiveLoop(
+                m: m, k: k, n: n, transposingSelf: transposingSelf, transposingOther: transposingOther,
+                tolerance: 1e-4)
         }
     }
 
