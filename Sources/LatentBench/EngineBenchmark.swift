@@ -240,25 +240,16 @@ struct Timer {
 
 /// Thread counts for oneDNN's OpenMP runtime and the engine's own kernels.
 enum ThreadSettings {
-    private typealias SetThreads = @convention(c) (Int32) -> Void
-    private typealias GetThreads = @convention(c) () -> Int32
-
     /// Sets both. OpenMP reads `OMP_NUM_THREADS` when it loads, before `main`, so the variable
     /// is set for child processes and the runtime is told directly as well.
     static func apply(_ threads: Int) {
         Parallel.setThreadCount(threads)
         setenv("OMP_NUM_THREADS", "\(threads)", 1)
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") {
-            unsafeBitCast(symbol, to: SetThreads.self)(Int32(threads))
-        }
+        OpenMPThreads.setForCurrentThread(threads)
     }
 
     /// The OpenMP runtime's thread count, when it is loaded.
-    static var openMPThreads: Int? {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_max_threads")
-        else { return nil }
-        return Int(unsafeBitCast(symbol, to: GetThreads.self)())
-    }
+    static var openMPThreads: Int? { OpenMPThreads.forCurrentThread }
 }
 
 /// One JSON object per line, keys in the order given.

@@ -140,7 +140,7 @@ final class WorkerPool: @unchecked Sendable {
 
 /// The OpenMP runtime's per-thread thread count (the team size of the next parallel region this
 /// thread opens), reached through `dlsym` so the engine does not link the runtime itself.
-enum OpenMPThreads {
+public enum OpenMPThreads {
     private typealias Set = @convention(c) (Int32) -> Void
     private typealias Get = @convention(c) () -> Int32
     private struct Functions: @unchecked Sendable {
@@ -159,9 +159,14 @@ enum OpenMPThreads {
         #endif
     }()
 
-    /// Sets the calling thread's OpenMP thread count.
-    static func setForCurrentThread(_ count: Int) {
+    /// Sets the calling thread's OpenMP thread count (no effect without an OpenMP runtime).
+    public static func setForCurrentThread(_ count: Int) {
         functions?.set(Int32(count))
+    }
+
+    /// The calling thread's OpenMP thread count, or `nil` without an OpenMP runtime.
+    public static var forCurrentThread: Int? {
+        functions.map { Int($0.get()) }
     }
 
     /// Runs `body` with the calling thread's OpenMP regions limited to one thread.
