@@ -328,8 +328,14 @@ private struct SampleMetrics {
                 report.record(.frechetDistance, FrechetDistance.distance(between: real.features, and: generated.features),
                               protocol: onWhat + "; MNIST-classifier features (not Inception-v3)")
             case .classifierScore:
-                report.record(.classifierScore, ClassifierScore.score(logits: generated.logits),
-                              protocol: onWhat + "; MNIST-classifier p(y|x)")
+                let decomposition = ClassifierScore.decompose(logits: generated.logits)
+                report.record(.classifierScore, decomposition.score, protocol: onWhat + "; MNIST-classifier p(y|x)")
+                report.record("class_entropy", .number(decomposition.classEntropy),
+                              protocol: "H(p(y)) of the samples' mean class distribution, nats (log 10 = 2.303 at most)")
+                report.record("conditional_entropy", .number(decomposition.conditionalEntropy),
+                              protocol: "mean H(p(y|x)) over the samples, nats; the score is exp(class − conditional entropy)")
+                report.record("class_frequencies", .numbers(decomposition.classFrequencies),
+                              protocol: "p(y) = mean p(y|x) per class, digits 0…9")
             case .precisionRecall:
                 let real = ClassifierFeatures.extract(classifier, from: test.examples)
                 report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: command.neighbours),

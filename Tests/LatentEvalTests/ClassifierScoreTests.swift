@@ -31,6 +31,45 @@ struct ClassifierScoreTests {
         let expected = exp(0.9 * log(1.8) + 0.1 * log(0.2))
         #expect(abs(ClassifierScore.score(logits: logits) - expected) < 1e-6)
     }
+
+    /// On random logits the decomposition's entropies give the score computed the long way,
+    /// exp(mean KL(p(y|x) ‖ p(y))), and the class frequencies are the mean p(y|x).
+    @Test func decompositionMatchesTheMeanKL() {
+        var generator = SplitMix64(seed: 23)
+        let (count, classes) = (50, 4)
+        let logits = Tensor(randomNormal: [count, classes], using: &generator) * 2
+        let scalars = logits.scalars
+        var rows: [[Double]] = []
+        for row in 0..<count {
+            let exponentials: [Double] = (0..<classes).map { exp(Double(scalars[row * classes + $0])) }
+            let total: Double = exponentials.reduce(0, +)
+            rows.append(exponentials.map { $0 / total })
+        }
+        var marginal = [Double](repeating: 0, count: classes)
+        for p in rows {
+            for column in 0..<classes { marginal[column] += p[column] / Double(count) }
+        }
+        var meanKL = 0.0
+        for p in rows {
+            for column in 0..<classes { meanKL += p[column] * log(p[column] / marginal[column]) / Double(count) }
+        }
+        let decomposition = ClassifierScore.decompose(logits: logits)
+        #expect(abs(decomposition.score - exp(meanKL)) < 1e-9)
+        #expect(zip(decomposition.classFrequencies, marginal).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(abs(decomposition.classFrequencies.reduce(0, +) - 1) < 1e-12)
+        #expect(decomposition.classEntropy <= log(Double(classes)) + 1e-12)
+        #expect(decomposition.conditionalEntropy > 0)
+    }
+
+    /// Confident predictions all of one class: class entropy 0, conditional entropy ≈ 0.
+    @Test func collapsedConfidentPredictionsHaveNoEntropy() {
+        let logits = Tensor(shape: [8, 3], scalars: Array(repeating: [60, 0, 0] as [Float], count: 8).flatMap { $0 })
+        let decomposition = ClassifierScore.decompose(logits: logits)
+        #expect(abs(decomposition.classEntropy) < 1e-12)
+        #expect(abs(decomposition.conditionalEntropy) < 1e-12)
+        #expect(abs(decomposition.score - 1) < 1e-12)
+        #expect(abs(decomposition.classFrequencies[0] - 1) < 1e-12)
+    }
 }
 
 @Suite("LabelAccuracy")
