@@ -86,7 +86,8 @@ public final class ClassifierTrainer {
     @discardableResult
     public func run(quiet: Bool = false) throws -> ClassifierSummary {
         let log = try MetricsLog(url: folder.metricsURL)
-        let progress = ProgressReporter(total: options.epochs * loader.batchCount, label: "classifier")
+        let progress = ProgressReporter(
+            total: options.epochs * loader.batchCount, first: completedEpochs * loader.batchCount, label: "classifier")
         var accuracy: Float = .nan
         var epochSeconds: [Double] = []
         while completedEpochs < options.epochs {

@@ -106,7 +106,7 @@ public final class AdversarialTrainer {
     @discardableResult
     public func run(quiet: Bool = false) throws -> AdversarialSummary {
         let log = try MetricsLog(url: folder.metricsURL)
-        let progress = ProgressReporter(total: options.steps, label: model.configuration.kind.rawValue)
+        let progress = ProgressReporter(total: options.steps, first: step, label: model.configuration.kind.rawValue)
         let start = Date()
         var last = AdversarialStep()
         let firstStep = step

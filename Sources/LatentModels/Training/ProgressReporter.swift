@@ -11,6 +11,7 @@ import Foundation
 /// Writes to standard error so that standard output stays clean for `--json` results.
 public final class ProgressReporter {
     private let total: Int
+    private let first: Int
     private let label: String
     private let isTerminal: Bool
     private let start = Date()
@@ -21,10 +22,13 @@ public final class ProgressReporter {
     ///
     /// - Parameters:
     ///   - total: the number of steps the run will take.
+    ///   - first: the steps already done when this reporter starts (a resumed run); the rate
+    ///     and ETA count only the steps taken since.
     ///   - label: a short name shown before the bar.
     ///   - plainInterval: seconds between lines when standard error is not a terminal.
-    public init(total: Int, label: String, plainInterval: TimeInterval = 10) {
+    public init(total: Int, first: Int = 0, label: String, plainInterval: TimeInterval = 10) {
         self.total = max(total, 1)
+        self.first = min(max(first, 0), self.total)
         self.label = label
         self.plainInterval = plainInterval
         isTerminal = isatty(STDERR_FILENO) != 0
@@ -37,7 +41,7 @@ public final class ProgressReporter {
         guard force || step >= total || now.timeIntervalSince(lastPrint) >= interval else { return }
         lastPrint = now
         let elapsed = now.timeIntervalSince(start)
-        let rate = Double(step) / max(elapsed, 1e-9)
+        let rate = Double(max(step - first, 0)) / max(elapsed, 1e-9)
         let remaining = rate > 0 ? Double(total - step) / rate : 0
         let shown = values.map { "\($0.0) \(ProgressReporter.format($0.1))" }.joined(separator: "  ")
         let fraction = Double(step) / Double(total)

@@ -92,7 +92,8 @@ public final class VariationalTrainer {
     public func run(quiet: Bool = false) throws -> VariationalSummary {
         let log = try MetricsLog(url: folder.metricsURL)
         let totalSteps = options.epochs * loader.batchCount
-        let progress = ProgressReporter(total: totalSteps, label: model.configuration.kind.rawValue)
+        let progress = ProgressReporter(
+            total: totalSteps, first: completedEpochs * loader.batchCount, label: model.configuration.kind.rawValue)
         let start = Date()
         var lastTest = VariationalEvaluation(negativeELBO: .nan, reconstruction: .nan, kl: .nan, count: 0)
         while completedEpochs < options.epochs {
