@@ -80,6 +80,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed of the sampling noise.")
     var seed: UInt64 = 1
 
+    @Option(help: "Scale of the prior's noise for sample-based metrics (below 1: a VAE's narrower prior, a GAN's truncation trick; 1: the model as trained).")
+    var temperature: Float = 1
+
     @Flag(help: "Print the result as one JSON object on the last line.")
     var json = false
 
@@ -96,6 +99,8 @@ struct EvalCommand: ParsableCommand {
         guard (runFolder == nil) != (real == nil) else { throw ValidationError("give exactly one of --run and --real.") }
         guard samples > 0, importanceSamples > 0 else { throw ValidationError("--samples and --importance-samples must be positive.") }
         guard neighbours > 0 else { throw ValidationError("--neighbours must be positive.") }
+        guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be positive.") }
+        if temperature != 1 && real != nil { throw ValidationError("--temperature is for a model's samples, not --real data.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }
     }
@@ -179,10 +184,11 @@ private struct EvaluationContext {
             switch trained.model {
             case .variational(let model):
                 let labels = model.configuration.isConditional ? (0..<16).map { $0 % model.configuration.classCount } : nil
-                samples = VariationalPictures.samples(model: model, count: 16, labels: labels, temperature: 1, using: &generator)
+                samples = VariationalPictures.samples(
+                    model: model, count: 16, labels: labels, temperature: command.temperature, using: &generator)
             case .adversarial(let model):
                 let labels = model.configuration.classCount > 0 ? (0..<16).map { $0 % model.configuration.classCount } : nil
-                samples = model.sample(count: 16, labels: labels, using: &generator)
+                samples = model.sample(count: 16, labels: labels, temperature: command.temperature, using: &generator)
             case .classifier:
                 throw RunError("--metrics nearest-neighbours needs a generative model")
             }
@@ -199,7 +205,9 @@ private struct EvaluationContext {
             try measureCodeAccuracy(into: &report)
         case .parzen, .frechet, .classifierScore, .precisionRecall, .labelAccuracy, .modes:
             let (samples, labels) = try generate(metric)
-            let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model)) against \(test.count) test examples"
+            let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model))"
+                + (command.temperature == 1 ? "" : " at temperature \(command.temperature)")
+                + " against \(test.count) test examples"
             try SampleMetrics(command: command, test: test, source: source, picturesFolder: trained.folder.url)
                 .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
         }
@@ -218,13 +226,15 @@ private struct EvaluationContext {
         var generator = SplitMix64(seed: command.seed).derived(0xC0DE)
         let predicted = stride(from: 0, to: codes.count, by: 1000).flatMap { start -> [Int] in
             let range = start..<min(start + 1000, codes.count)
-            let samples = model.sample(count: range.count, categories: Array(codes[range]), using: &generator)
+            let samples = model.sample(
+                count: range.count, categories: Array(codes[range]), temperature: command.temperature, using: &generator)
             return classifier.predictions(samples)
         }
         let classCount = test.classCount ?? codeCount
         let result = CodeAccuracy.measure(codes: codes, predicted: predicted, codeCount: codeCount, classCount: classCount)
         report.record("code_accuracy", .number(result.accuracy),
-                      protocol: "\(codes.count) samples of \(trained.folder.url.lastPathComponent) with the "
+                      protocol: "\(codes.count) samples of \(trained.folder.url.lastPathComponent)"
+                          + (command.temperature == 1 ? "" : " at temperature \(command.temperature)") + " with the "
                           + "\(codeCount) categories cycled, classified by the MNIST classifier; best "
                           + (codeCount <= classCount ? "one-to-one" : "many-to-one")
                           + " code-to-class assignment \(result.assignment)")
@@ -242,7 +252,7 @@ private struct EvaluationContext {
             let chunks = stride(from: 0, to: count, by: 1000).map { start -> Tensor in
                 let range = start..<min(start + 1000, count)
                 return VariationalPictures.samples(model: model, count: range.count, labels: labels.map { Array($0[range]) },
-                                                   temperature: 1, using: &generator)
+                                                   temperature: command.temperature, using: &generator)
             }
             return (Tensor.concatenate(chunks, alongAxis: 0), labels)
         case .adversarial(let model):
@@ -251,7 +261,8 @@ private struct EvaluationContext {
             if metric == .labelAccuracy && labels == nil { throw RunError("--metrics label-accuracy needs a conditional model (cgan)") }
             let chunks = stride(from: 0, to: count, by: 1000).map { start -> Tensor in
                 let range = start..<min(start + 1000, count)
-                return model.sample(count: range.count, labels: labels.map { Array($0[range]) }, using: &generator)
+                return model.sample(count: range.count, labels: labels.map { Array($0[range]) },
+                                    temperature: command.temperature, using: &generator)
             }
             return (Tensor.concatenate(chunks, alongAxis: 0), labels)
         case .classifier:

@@ -22,7 +22,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Class label to condition on (conditional models only).")
     var label: Int?
 
-    @Option(help: "Scale of the prior's standard deviation (below 1: more typical, less varied samples).")
+    @Option(help: "Scale of the prior's noise: a VAE's standard deviation, a GAN's noise (the truncation trick); below 1: more typical, less varied samples.")
     var temperature: Float = 1
 
     @Option(help: "Tiles per row of the PNG grid.")
@@ -69,7 +69,9 @@ struct SampleCommand: ParsableCommand {
     private func adversarialSamples(_ model: AdversarialNetwork, using generator: inout SplitMix64) throws -> Tensor {
         let configuration = model.configuration
         let labels = try conditioningLabels(isConditional: configuration.classCount > 0, classCount: configuration.classCount)
-        guard code != nil || vary != nil else { return model.sample(count: count, labels: labels, using: &generator) }
+        guard code != nil || vary != nil else {
+            return model.sample(count: count, labels: labels, temperature: temperature, using: &generator)
+        }
         guard configuration.categoricalCode > 0 else {
             throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(configuration.kind.rawValue)")
         }
@@ -81,8 +83,8 @@ struct SampleCommand: ParsableCommand {
             category = value
         }
         guard let vary else {
-            return model.sample(count: count, labels: labels,
-                                categories: [Int](repeating: category!, count: count), using: &generator)
+            return model.sample(count: count, labels: labels, categories: [Int](repeating: category!, count: count),
+                                temperature: temperature, using: &generator)
         }
         guard vary.hasPrefix("c"), let index = Int(vary.dropFirst()), (1...configuration.continuousCodes).contains(index) else {
             throw RunError("--vary takes c1…c\(configuration.continuousCodes), got '\(vary)'")
@@ -103,7 +105,7 @@ struct SampleCommand: ParsableCommand {
             count: rows.count,
             codes: GeneratorCodes(labels: labels.map { Array(repeating: $0[0], count: rows.count) }, categories: rows,
                                   continuous: Tensor(shape: [rows.count, configuration.continuousCodes], scalars: codes)),
-            using: &generator).input
+            temperature: temperature, using: &generator).input
         let noiseSize = configuration.noiseDimension
         let noise = drawn.sliced(0..<1, alongAxis: 0).sliced(0..<noiseSize, alongAxis: 1).expanded(to: [rows.count, noiseSize])
         let input = Tensor.concatenate([noise, drawn.sliced(noiseSize..<drawn.shape[1], alongAxis: 1)], alongAxis: 1)

@@ -73,6 +73,14 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--neighbours", "0"]) }
     }
 
+    /// --temperature scales a model's noise; it must be positive and makes no sense for real data.
+    @Test func evalTemperatureIsForModels() throws {
+        #expect(try EvalCommand.parse(["--run", "r"]).temperature == 1)
+        #expect(try EvalCommand.parse(["--run", "r", "--temperature", "0.7"]).temperature == 0.7)
+        #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--temperature", "0"]) }
+        #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--temperature", "0.5"]) }
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])

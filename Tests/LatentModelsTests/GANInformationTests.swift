@@ -65,4 +65,21 @@ struct GANInformationTests {
         #expect(noiseValues.min().scalar >= -1 && noiseValues.max().scalar <= 1)
         #expect(configuration.noiseDimension == 62 && configuration.continuousCodes == 2)
     }
+
+    /// A temperature scales the noise and only the noise: the same draws at temperature 0.5
+    /// give half the noise, the same category one-hots and the same continuous codes.
+    @Test func temperatureScalesOnlyTheNoise() {
+        let configuration = AdversarialConfiguration.recipe(.infogan, exampleShape: [1, 28, 28])
+        var random = SplitMix64(seed: 6)
+        let model = AdversarialNetwork(configuration, using: &random)
+        var first = SplitMix64(seed: 7), second = SplitMix64(seed: 7)
+        let (plain, plainCodes) = model.generatorInput(count: 20, using: &first)
+        let (cooled, cooledCodes) = model.generatorInput(count: 20, temperature: 0.5, using: &second)
+        let noise = configuration.noiseDimension
+        let width = plain.shape[1]
+        #expect(zip(plain.sliced(0..<noise, alongAxis: 1).scalars, cooled.sliced(0..<noise, alongAxis: 1).scalars)
+            .allSatisfy { $1 == $0 * 0.5 })
+        #expect(plain.sliced(noise..<width, alongAxis: 1).scalars == cooled.sliced(noise..<width, alongAxis: 1).scalars)
+        #expect(plainCodes.categories == cooledCodes.categories)
+    }
 }

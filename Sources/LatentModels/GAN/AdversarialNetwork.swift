@@ -65,17 +65,19 @@ public final class AdversarialNetwork: Module {
     /// InfoGAN's one-hot category and continuous codes, `[count, generatorInputSize]`.
     ///
     /// Codes not given are drawn uniformly; labels must be given for a conditional model.
+    /// `temperature` below 1 scales the noise towards the prior's centre (the truncation trick
+    /// of Karras et al. 2019, ψ = temperature; Brock et al. 2019 truncate normal noise
+    /// instead): samples more typical of the model, less varied. Codes and labels are kept.
     /// - Returns: the input and the codes it holds.
     public func generatorInput(
-        count: Int, codes: GeneratorCodes = GeneratorCodes(),
+        count: Int, codes: GeneratorCodes = GeneratorCodes(), temperature: Float = 1,
         using random: inout some RandomNumberGenerator
     ) -> (input: Tensor, codes: GeneratorCodes) {
-        var parts: [Tensor] = [
-            configuration.uniformNoise
-                ? Tensor(randomUniform: [count, configuration.noiseDimension], lowerBound: -1,
-                         upperBound: 1, using: &random)
-                : Tensor(randomNormal: [count, configuration.noiseDimension], using: &random)
-        ]
+        let noise = configuration.uniformNoise
+            ? Tensor(randomUniform: [count, configuration.noiseDimension], lowerBound: -1,
+                     upperBound: 1, using: &random)
+            : Tensor(randomNormal: [count, configuration.noiseDimension], using: &random)
+        var parts: [Tensor] = [temperature == 1 ? noise : noise * temperature]
         var used = GeneratorCodes()
         if configuration.isConditional {
             guard let labels = codes.labels else {
@@ -115,14 +117,16 @@ public final class AdversarialNetwork: Module {
     ///   - labels: one class per example, for a conditional model (required there).
     ///   - categories: InfoGAN's categorical code per example (drawn when `nil`).
     ///   - continuous: InfoGAN's continuous codes `[count, continuousCodes]` (drawn when `nil`).
+    ///   - temperature: the scale of the noise (1: the prior the model was trained on; below 1
+    ///     the truncation trick, see ``generatorInput(count:codes:temperature:using:)``).
     ///   - random: the source of the noise.
     public func sample(
         count: Int, labels: [Int]? = nil, categories: [Int]? = nil, continuous: Tensor? = nil,
-        using random: inout some RandomNumberGenerator
+        temperature: Float = 1, using random: inout some RandomNumberGenerator
     ) -> Tensor {
         let input = generatorInput(
             count: count, codes: GeneratorCodes(labels: labels, categories: categories, continuous: continuous),
-            using: &random
+            temperature: temperature, using: &random
         ).input
         return sample(input: input)
     }
