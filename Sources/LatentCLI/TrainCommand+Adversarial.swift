@@ -39,6 +39,7 @@ extension TrainCommand {
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
             dataset: data.dataset, folder: folder, resuming: resume)
+        noteResumeChanges(trainer.changedOnResume, in: folder)
         let summary = try trainer.run()
         let picture = configuration.isImage ? "samples.png          sample grid from a fixed noise batch"
             : "scatter.png          2,500 samples (orange) over data (blue)"

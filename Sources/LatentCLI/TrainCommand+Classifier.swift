@@ -35,6 +35,7 @@ extension TrainCommand {
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume)
+        noteResumeChanges(trainer.changedOnResume, in: folder)
         let summary = try trainer.run()
         print(String(format: "test accuracy %.4f after %d epochs (%@ s per epoch); run folder %@",
                      summary.testAccuracy, summary.epochs,

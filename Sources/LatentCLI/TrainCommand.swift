@@ -113,6 +113,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume)
+        noteResumeChanges(trainer.changedOnResume, in: folder)
         let summary = try trainer.run()
         FileHandle.standardError.write(Data("""
             Run folder: \(folder.url.path)
@@ -224,5 +225,16 @@ struct VariationalOptions: ParsableArguments {
         configuration.estimator = estimator
         configuration.usesBaseline = baseline
         return configuration
+    }
+}
+
+extension TrainCommand {
+    /// Says which training options a resumed run changed against its `config.json`: an option
+    /// left out of the `--resume` command falls back to its default, which is rarely meant.
+    func noteResumeChanges(_ changes: [String], in folder: RunFolder) {
+        guard !changes.isEmpty else { return }
+        FileHandle.standardError.write(Data((
+            "--resume: training options differ from \(folder.configurationURL.path) (rewritten with the new ones): "
+                + changes.joined(separator: "; ") + ". Give them again to keep the run's own.\n").utf8))
     }
 }

@@ -179,6 +179,7 @@ struct GANTrainerTests {
         firstHalf.steps = 2
         try adversarialTrainer(configuration, firstHalf, data, folder: folder).run(quiet: true)
         let resumed = try adversarialTrainer(configuration, options, data, folder: folder, resuming: true)
+        #expect(resumed.changedOnResume.isEmpty, "only the step count changed: \(resumed.changedOnResume)")
         try resumed.run(quiet: true)
         #expect(resumed.model.generatorAverage!.namedBuffers.map { $0.buffer.value.scalars } == saved)
 
@@ -187,6 +188,24 @@ struct GANTrainerTests {
         let summary = try again.run(quiet: true)
         #expect(summary.steps == 4 && summary.stepsTaken == 0 && summary.lastFields.isEmpty)
         #expect(again.model.generatorAverage!.namedBuffers.map { $0.buffer.value.scalars } == saved)
+    }
+
+    /// A resume with another step size names the change and records it in config.json.
+    @Test func resumeNamesChangedTrainingOptions() throws {
+        let (configuration, options, data) = tinyAdversarial(.gan, images: false)
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var first = options
+        first.steps = 1
+        try adversarialTrainer(configuration, first, data, folder: folder).run(quiet: true)
+        var changed = options
+        changed.steps = 2
+        changed.learningRate = options.learningRate * 2
+        let resumed = try adversarialTrainer(configuration, changed, data, folder: folder, resuming: true)
+        #expect(resumed.changedOnResume.count == 1)
+        #expect(resumed.changedOnResume.first?.hasPrefix("learningRate: ") == true)
+        let recorded = try RunFolder(creating: folder, resuming: true).readConfiguration()
+        #expect(recorded.adversarialTraining?.learningRate == changed.learningRate)
     }
 
     /// Images come back in [0, 1] and the data's layout, whatever the generator's range.

@@ -41,6 +41,9 @@ public final class ClassifierTrainer {
     private let dataset: String
     private var completedEpochs = 0
     private var step = 0
+    /// The training options a resumed run takes that differ from its `config.json` (`key: old →
+    /// new`); `config.json` is rewritten with the options in force. Empty for a new run.
+    public private(set) var changedOnResume: [String] = []
 
     /// Prepares a run, or restores it from `folder` when `resuming`.
     public init(
@@ -63,12 +66,15 @@ public final class ClassifierTrainer {
         loader = DataLoader(dataset: trainingSet, batchSize: options.batchSize, seed: options.seed)
         optimizer = Adam(learningRate: options.learningRate)
         if resuming {
-            guard try folder.readConfiguration().classifier == configuration else {
+            let saved = try folder.readConfiguration()
+            guard saved.classifier == configuration else {
                 throw RunError("--resume: \(folder.configurationURL.path) describes another model; resume with the same options")
             }
             let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
+            changedOnResume = runConfiguration.trainingChanges(since: saved)
+            try folder.writeConfiguration(runConfiguration)
         } else {
             try folder.writeConfiguration(runConfiguration)
         }

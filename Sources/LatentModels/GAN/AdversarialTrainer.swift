@@ -27,6 +27,9 @@ public final class AdversarialTrainer {
     private var cachedOrder: (epoch: Int, order: [Int])?
     /// Generator steps taken.
     public private(set) var step = 0
+    /// The training options a resumed run takes that differ from its `config.json` (`key: old →
+    /// new`); `config.json` is rewritten with the options in force. Empty for a new run.
+    public private(set) var changedOnResume: [String] = []
     /// The step at which the averaged generator's BatchNorm statistics were last re-estimated.
     private var averageStatisticsStep = -1
 
@@ -305,6 +308,8 @@ public final class AdversarialTrainer {
         }
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
+        changedOnResume = runConfiguration.trainingChanges(since: saved)
+        try folder.writeConfiguration(runConfiguration)
     }
 
     private func writeReport(_ summary: AdversarialSummary) throws {

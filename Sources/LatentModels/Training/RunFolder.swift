@@ -98,6 +98,39 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         self.latentVersion = latentVersion
     }
 
+    /// The training options that differ from those of `saved`, one `key: old → new` per option
+    /// in key order; `steps` and `epochs`, which a resumed run extends, are left out.
+    ///
+    /// `--resume` takes the training options of the command it is given, so one left out there
+    /// falls back to its default; this names each such change so that the trainer can say so.
+    public func trainingChanges(since saved: RunConfiguration) -> [String] {
+        func fields(_ configuration: RunConfiguration) -> [String: Any] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var merged: [String: Any] = [:]
+            let parts: [Data?] = [
+                configuration.variationalTraining.flatMap { try? encoder.encode($0) },
+                configuration.classifierTraining.flatMap { try? encoder.encode($0) },
+                configuration.adversarialTraining.flatMap { try? encoder.encode($0) },
+            ]
+            for case let data? in parts {
+                if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                    merged.merge(object) { $1 }
+                }
+            }
+            return merged
+        }
+        func text(_ value: Any?) -> String {
+            guard let value, !(value is NSNull) else { return "none" }
+            return "\(value)"
+        }
+        let (before, after) = (fields(saved), fields(self))
+        return Set(before.keys).union(after.keys).subtracting(["steps", "epochs"]).sorted().compactMap { key in
+            let (old, new) = (text(before[key]), text(after[key]))
+            return old == new ? nil : "\(key): \(old) → \(new)"
+        }
+    }
+
     /// Pretty-printed JSON with sorted keys.
     public func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()

@@ -25,6 +25,9 @@ public final class VariationalTrainer {
     private(set) var completedEpochs = 0
     private(set) var step = 0
     private var baseline: Float = 0
+    /// The training options a resumed run takes that differ from its `config.json` (`key: old →
+    /// new`); `config.json` is rewritten with the options in force. Empty for a new run.
+    public private(set) var changedOnResume: [String] = []
 
     /// Prepares a run: builds the model and the data protocol, or restores both from `folder`.
     ///
@@ -196,6 +199,8 @@ public final class VariationalTrainer {
         completedEpochs = counters["epoch"] ?? 0
         step = counters["step"] ?? 0
         baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
+        changedOnResume = runConfiguration.trainingChanges(since: saved)
+        try folder.writeConfiguration(runConfiguration)
     }
 
     private func writeReport(_ summary: VariationalSummary) throws {
