@@ -12,7 +12,7 @@ extension ModelName {
 extension TrainCommand {
     /// `latent train gan|dcgan|wgan|wgan-gp|sngan|cgan|infogan`: each paper's recipe, with the
     /// options the user gave over it.
-    func trainAdversarial() throws {
+    func trainAdversarial(arguments: [String]?) throws {
         let kind = model.adversarialKind!
         let training = try DataLoading.load(data, split: .train)
         guard training.exampleShape.count != 3 || training.valueRange.lowerBound >= 0
@@ -39,7 +39,7 @@ extension TrainCommand {
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
             dataset: data.dataset, folder: folder, resuming: resume)
-        noteResumeChanges(trainer.changedOnResume, in: folder)
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
         let picture = configuration.isImage ? "samples.png          sample grid from a fixed noise batch"
             : "scatter.png          2,500 samples (orange) over data (blue)"

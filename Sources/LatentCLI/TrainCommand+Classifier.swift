@@ -6,7 +6,7 @@ import LatentNN
 
 extension TrainCommand {
     /// `latent train classifier`: the MNIST classifier whose features evaluate generated images.
-    func trainClassifier() throws {
+    func trainClassifier(arguments: [String]?) throws {
         let training = try DataLoading.load(data, split: .train)
         let test = try DataLoading.load(data, split: .test)
         var configuration = ClassifierConfiguration()
@@ -35,7 +35,7 @@ extension TrainCommand {
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume)
-        noteResumeChanges(trainer.changedOnResume, in: folder)
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
         print(String(format: "test accuracy %.4f after %d epochs (%@ s per epoch); run folder %@",
                      summary.testAccuracy, summary.epochs,

@@ -72,13 +72,19 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         do {
-            switch model {
-            case .classifier:
-                try trainClassifier()
-            case _ where model.adversarialKind != nil:
-                try trainAdversarial()
-            default:
-                try trainVariational()
+            let invocation = TrainCommand.invocationArguments
+            if resume, let invocation, let saved = try? RunFolder(creating: out, resuming: true).readConfiguration(),
+               let recorded = saved.arguments,
+               let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
+            {
+                guard saved.model == model.rawValue else {
+                    throw RunError("--resume: \(out) holds a \(saved.model) run, not \(model.rawValue)")
+                }
+                FileHandle.standardError.write(Data(
+                    "--resume: continuing with the run's own options: \(replayed.joined(separator: " "))\n".utf8))
+                try TrainCommand.parse(replayed + ["--resume"] + (json ? ["--json"] : [])).train(arguments: replayed)
+            } else {
+                try train(arguments: invocation.map { TrainCommand.recordable($0) })
             }
         } catch let error as ExitCode {
             throw error
@@ -89,7 +95,19 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func trainVariational() throws {
+    /// Trains the model this command describes; `arguments` (model first) go into config.json.
+    private func train(arguments: [String]?) throws {
+        switch model {
+        case .classifier:
+            try trainClassifier(arguments: arguments)
+        case _ where model.adversarialKind != nil:
+            try trainAdversarial(arguments: arguments)
+        default:
+            try trainVariational(arguments: arguments)
+        }
+    }
+
+    private func trainVariational(arguments: [String]?) throws {
         let training = try DataLoading.load(data, split: .train)
         let test = try DataLoading.load(data, split: .test)
         var configuration = variational.configuration(kind: model.variationalKind!)
@@ -113,7 +131,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume)
-        noteResumeChanges(trainer.changedOnResume, in: folder)
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
         FileHandle.standardError.write(Data("""
             Run folder: \(folder.url.path)
@@ -124,8 +142,9 @@ struct TrainCommand: ParsableCommand {
               checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
 
             """.utf8))
-        let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d epochs",
-                          summary.test.negativeELBO, summary.test.reconstruction, summary.test.kl, summary.epochs)
+        let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d %@",
+                          summary.test.negativeELBO, summary.test.reconstruction, summary.test.kl, summary.epochs,
+                          summary.epochs == 1 ? "epoch" : "epochs")
         print(line)
         if json {
             print(JSONText.object([
@@ -229,12 +248,91 @@ struct VariationalOptions: ParsableArguments {
 }
 
 extension TrainCommand {
-    /// Says which training options a resumed run changed against its `config.json`: an option
-    /// left out of the `--resume` command falls back to its default, which is rarely meant.
-    func noteResumeChanges(_ changes: [String], in folder: RunFolder) {
-        guard !changes.isEmpty else { return }
-        FileHandle.standardError.write(Data((
-            "--resume: training options differ from \(folder.configurationURL.path) (rewritten with the new ones): "
-                + changes.joined(separator: "; ") + ". Give them again to keep the run's own.\n").utf8))
+    /// Options that continue a run rather than describe it. A `--resume` command that sets
+    /// nothing else replays the arguments recorded in `config.json` with these after them (the
+    /// last value of an option wins), so `latent train dcgan --out R --resume --epochs 10`
+    /// continues R with every option it was trained with.
+    static let continuationOptions: Set<String> = [
+        "--out", "--resume", "--epochs", "--steps", "--json", "--log-every", "--checkpoint-every",
+        "--sample-every", "--data-dir",
+    ]
+    /// The continuation options that take a value.
+    static let continuationValueOptions: Set<String> = [
+        "--out", "--epochs", "--steps", "--log-every", "--checkpoint-every", "--sample-every", "--data-dir",
+    ]
+
+    /// This process's arguments after `train`, or `nil` when it was not started as `latent train`.
+    static var invocationArguments: [String]? {
+        let all = CommandLine.arguments
+        guard let index = all.firstIndex(of: "train") else { return nil }
+        return Array(all[(index + 1)...])
+    }
+
+    /// `arguments` without the flags that belong to one invocation (`--resume`, `--json`).
+    static func recordable(_ arguments: [String]) -> [String] {
+        arguments.filter { $0 != "--resume" && $0 != "--json" }
+    }
+
+    /// The arguments a `--resume` command runs: those recorded with the run followed by the
+    /// command's continuation options, or `nil` when the command sets anything else (its own
+    /// options then describe the run, and the trainer names what differs).
+    ///
+    /// - Parameters:
+    ///   - recorded: the run's recorded arguments, model first.
+    ///   - current: this invocation's arguments after `train`.
+    ///   - model: the model this invocation names.
+    static func replayedArguments(recorded: [String], current: [String], model: String) -> [String]? {
+        var continuation: [String] = []
+        var index = 0
+        var sawModel = false
+        while index < current.count {
+            let token = current[index]
+            if token.hasPrefix("--") {
+                let name = String(token.split(separator: "=", maxSplits: 1)[0])
+                guard continuationOptions.contains(name) else { return nil }
+                if name != "--resume" && name != "--json" { continuation.append(token) }
+                if !token.contains("="), continuationValueOptions.contains(name), index + 1 < current.count {
+                    continuation.append(current[index + 1])
+                    index += 1
+                }
+            } else if token == model && !sawModel {
+                sawModel = true
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        // The recorded values of the options given again are dropped, so the record stays short.
+        let given = Set(continuation.filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) })
+        var kept: [String] = []
+        var position = 0
+        let earlier = recordable(recorded)
+        while position < earlier.count {
+            let token = earlier[position]
+            let name = String(token.split(separator: "=", maxSplits: 1)[0])
+            if token.hasPrefix("--"), given.contains(name) {
+                if !token.contains("="), continuationValueOptions.contains(name) { position += 1 }
+            } else {
+                kept.append(token)
+            }
+            position += 1
+        }
+        return kept + continuation
+    }
+
+    /// After the trainer is set up: says which training options a resumed run changed against
+    /// its `config.json` (an option left out of a `--resume` command that sets others falls
+    /// back to its default, which is rarely meant) and records the arguments that made the run.
+    func recordSetup(changes: [String], arguments: [String]?, in folder: RunFolder) throws {
+        if !changes.isEmpty {
+            FileHandle.standardError.write(Data((
+                "--resume: training options differ from \(folder.configurationURL.path) (rewritten with the new ones): "
+                    + changes.joined(separator: "; ") + ". Give them again, or resume with only --epochs/--steps, "
+                    + "to keep the run's own.\n").utf8))
+        }
+        guard let arguments else { return }
+        var configuration = try folder.readConfiguration()
+        configuration.arguments = arguments
+        try folder.writeConfiguration(configuration)
     }
 }

@@ -73,6 +73,22 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--neighbours", "0"]) }
     }
 
+    /// A --resume with only continuation options replays the recorded arguments, the new
+    /// values replacing the recorded ones; any other option stops the replay.
+    @Test func resumeReplaysTheRecordedArguments() throws {
+        let recorded = ["dcgan", "--fc-width", "1024", "--ema", "--epochs", "5", "--out", "runs/a", "--json"]
+        let replayed = try #require(TrainCommand.replayedArguments(
+            recorded: recorded, current: ["dcgan", "--out", "runs/a", "--resume", "--epochs", "10", "--json"], model: "dcgan"))
+        #expect(replayed == ["dcgan", "--fc-width", "1024", "--ema", "--out", "runs/a", "--epochs", "10"])
+        let command = try TrainCommand.parse(replayed + ["--resume"])
+        #expect(command.epochs == 10 && command.adversarial.fullyConnectedWidth == 1024 && command.adversarial.ema)
+        #expect(TrainCommand.replayedArguments(recorded: recorded, current: ["--out=runs/b", "--resume", "dcgan"], model: "dcgan")
+            == ["dcgan", "--fc-width", "1024", "--ema", "--epochs", "5", "--out=runs/b"])
+        #expect(TrainCommand.replayedArguments(
+            recorded: recorded, current: ["dcgan", "--out", "runs/a", "--resume", "--learning-rate", "1e-4"], model: "dcgan") == nil)
+        #expect(TrainCommand.replayedArguments(recorded: recorded, current: ["dcgan", "extra", "--resume"], model: "dcgan") == nil)
+    }
+
     /// --temperature scales a model's noise; it must be positive and makes no sense for real data.
     @Test func evalTemperatureIsForModels() throws {
         #expect(try EvalCommand.parse(["--run", "r"]).temperature == 1)

@@ -68,7 +68,7 @@ public final class ClassifierTrainer {
         if resuming {
             let saved = try folder.readConfiguration()
             guard saved.classifier == configuration else {
-                throw RunError("--resume: \(folder.configurationURL.path) describes another model; resume with the same options")
+                throw RunError("--resume: \(folder.configurationURL.path) describes another model; resume with the same options, or with only --epochs to replay the run's own")
             }
             let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
             completedEpochs = counters["epoch"] ?? 0

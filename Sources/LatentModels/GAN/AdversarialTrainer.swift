@@ -304,7 +304,7 @@ public final class AdversarialTrainer {
         let saved = try folder.readConfiguration()
         guard saved.adversarial == model.configuration else {
             throw RunError("--resume: \(folder.configurationURL.path) describes another model (\(saved.model)); "
-                + "resume with the same model options")
+                + "resume with the same model options, or with only --epochs or --steps to replay the run's own")
         }
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0

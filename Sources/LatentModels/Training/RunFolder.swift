@@ -87,6 +87,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var adversarialTraining: AdversarialTrainingOptions?
     /// The version of Latent that wrote the file.
     public var latentVersion: String
+    /// The `latent train` arguments that made the run, model first (`--resume` and `--json`
+    /// left out), which a `--resume` with nothing but continuation options replays; `nil` for
+    /// runs trained through the library or before the field existed.
+    public var arguments: [String]?
 
     /// Creates a configuration.
     public init(model: String, dataset: String, variational: VariationalConfiguration? = nil,

@@ -193,7 +193,7 @@ public final class VariationalTrainer {
         let saved = try folder.readConfiguration()
         guard saved.variational == model.configuration else {
             throw RunError("--resume: \(folder.configurationURL.path) describes another model (\(saved.model)); "
-                + "resume with the same model options")
+                + "resume with the same model options, or with only --epochs to replay the run's own")
         }
         let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
         completedEpochs = counters["epoch"] ?? 0
