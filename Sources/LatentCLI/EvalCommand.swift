@@ -86,6 +86,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the result as one JSON object on the last line.")
     var json = false
 
+    /// " at temperature ψ" for a protocol string, or nothing at the model's own temperature.
+    var temperaturePhrase: String { temperature == 1 ? "" : " at temperature \(temperature)" }
+
     static func metricList(_ text: String) throws -> [MetricName] {
         try text.split(separator: ",").map { name in
             guard let metric = MetricName(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
@@ -206,8 +209,7 @@ private struct EvaluationContext {
         case .parzen, .frechet, .classifierScore, .precisionRecall, .labelAccuracy, .modes:
             let (samples, labels) = try generate(metric)
             let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model))"
-                + (command.temperature == 1 ? "" : " at temperature \(command.temperature)")
-                + " against \(test.count) test examples"
+                + command.temperaturePhrase + " against \(test.count) test examples"
             try SampleMetrics(command: command, test: test, source: source, picturesFolder: trained.folder.url)
                 .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
         }
@@ -234,7 +236,7 @@ private struct EvaluationContext {
         let result = CodeAccuracy.measure(codes: codes, predicted: predicted, codeCount: codeCount, classCount: classCount)
         report.record("code_accuracy", .number(result.accuracy),
                       protocol: "\(codes.count) samples of \(trained.folder.url.lastPathComponent)"
-                          + (command.temperature == 1 ? "" : " at temperature \(command.temperature)") + " with the "
+                          + command.temperaturePhrase + " with the "
                           + "\(codeCount) categories cycled, classified by the MNIST classifier; best "
                           + (codeCount <= classCount ? "one-to-one" : "many-to-one")
                           + " code-to-class assignment \(result.assignment)")

@@ -282,42 +282,46 @@ extension TrainCommand {
     ///   - current: this invocation's arguments after `train`.
     ///   - model: the model this invocation names.
     static func replayedArguments(recorded: [String], current: [String], model: String) -> [String]? {
-        var continuation: [String] = []
-        var index = 0
+        var continuation: [[String]] = []
         var sawModel = false
-        while index < current.count {
-            let token = current[index]
-            if token.hasPrefix("--") {
-                let name = String(token.split(separator: "=", maxSplits: 1)[0])
-                guard continuationOptions.contains(name) else { return nil }
-                if name != "--resume" && name != "--json" { continuation.append(token) }
-                if !token.contains("="), continuationValueOptions.contains(name), index + 1 < current.count {
-                    continuation.append(current[index + 1])
-                    index += 1
-                }
-            } else if token == model && !sawModel {
+        for group in optionGroups(current) {
+            if group[0].hasPrefix("--") {
+                guard continuationOptions.contains(optionName(group[0])) else { return nil }
+                continuation.append(group)
+            } else if group[0] == model && !sawModel {
                 sawModel = true
             } else {
                 return nil
             }
-            index += 1
         }
+        continuation = continuation.filter { !["--resume", "--json"].contains(optionName($0[0])) }
         // The recorded values of the options given again are dropped, so the record stays short.
-        let given = Set(continuation.filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) })
-        var kept: [String] = []
-        var position = 0
-        let earlier = recordable(recorded)
-        while position < earlier.count {
-            let token = earlier[position]
-            let name = String(token.split(separator: "=", maxSplits: 1)[0])
-            if token.hasPrefix("--"), given.contains(name) {
-                if !token.contains("="), continuationValueOptions.contains(name) { position += 1 }
+        let given = Set(continuation.map { optionName($0[0]) })
+        let kept = optionGroups(recordable(recorded)).filter { !($0[0].hasPrefix("--") && given.contains(optionName($0[0]))) }
+        return (kept + continuation).flatMap { $0 }
+    }
+
+    /// `--name` of `--name` or `--name=value`.
+    private static func optionName(_ token: String) -> String {
+        String(token.split(separator: "=", maxSplits: 1)[0])
+    }
+
+    /// The arguments in groups: a continuation option with its separate value, or one token.
+    private static func optionGroups(_ arguments: [String]) -> [[String]] {
+        var groups: [[String]] = []
+        var index = 0
+        while index < arguments.count {
+            let token = arguments[index]
+            if token.hasPrefix("--"), !token.contains("="), continuationValueOptions.contains(token),
+               index + 1 < arguments.count {
+                groups.append([token, arguments[index + 1]])
+                index += 2
             } else {
-                kept.append(token)
+                groups.append([token])
+                index += 1
             }
-            position += 1
         }
-        return kept + continuation
+        return groups
     }
 
     /// After the trainer is set up: says which training options a resumed run changed against

@@ -73,8 +73,7 @@ public final class ClassifierTrainer {
             let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
-            changedOnResume = runConfiguration.trainingChanges(since: saved)
-            try folder.writeConfiguration(runConfiguration)
+            changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
         } else {
             try folder.writeConfiguration(runConfiguration)
         }

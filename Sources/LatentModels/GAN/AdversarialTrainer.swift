@@ -308,8 +308,7 @@ public final class AdversarialTrainer {
         }
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
-        changedOnResume = runConfiguration.trainingChanges(since: saved)
-        try folder.writeConfiguration(runConfiguration)
+        changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 
     private func writeReport(_ summary: AdversarialSummary) throws {

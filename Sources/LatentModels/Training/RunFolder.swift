@@ -57,6 +57,16 @@ public struct RunFolder: Sendable {
         try AtomicFile.write(configuration.encodedJSON(), to: configurationURL)
     }
 
+    /// Rewrites `config.json` for a resumed run with the configuration now in force, keeping the
+    /// recorded `arguments`, and returns the training options that changed
+    /// (``RunConfiguration/trainingChanges(since:)``).
+    public func rewriteConfiguration(_ current: RunConfiguration, resumedFrom saved: RunConfiguration) throws -> [String] {
+        var updated = current
+        updated.arguments = updated.arguments ?? saved.arguments
+        try writeConfiguration(updated)
+        return current.trainingChanges(since: saved)
+    }
+
     /// Reads `config.json`.
     public func readConfiguration() throws -> RunConfiguration {
         do {

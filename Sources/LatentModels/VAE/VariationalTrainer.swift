@@ -199,8 +199,7 @@ public final class VariationalTrainer {
         completedEpochs = counters["epoch"] ?? 0
         step = counters["step"] ?? 0
         baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
-        changedOnResume = runConfiguration.trainingChanges(since: saved)
-        try folder.writeConfiguration(runConfiguration)
+        changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 
     private func writeReport(_ summary: VariationalSummary) throws {
