@@ -55,8 +55,9 @@ public enum DataDirectory {
             }
         }
         throw DataError.notFound(
-            what: "\(name) data (\(marker)); pass --data-dir or set \(environmentVariable)",
-            searched: searched.count > 6 ? Array(searched.prefix(6)) + ["..."] : searched)
+            what: "\(name) data (\(marker))",
+            searched: searched.count > 6 ? Array(searched.prefix(6)) + ["..."] : searched,
+            hint: "pass --data-dir or set \(environmentVariable) to a folder holding \(name)/ or the files themselves")
     }
 
     /// The folder holding the running executable, symbolic links resolved.

@@ -5,8 +5,9 @@
 public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file does not exist or cannot be read.
     case missingFile(path: String)
-    /// A required dataset folder could not be found; `searched` lists the places tried.
-    case notFound(what: String, searched: [String])
+    /// A required dataset folder could not be found; `searched` lists the places tried, `hint`
+    /// says how to point Latent at it.
+    case notFound(what: String, searched: [String], hint: String? = nil)
     /// The file ends before the data its header announces.
     case truncated(path: String, detail: String)
     /// The file's contents do not follow its format.
@@ -31,8 +32,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .missingFile(let path):
             return "\(path): no such file or it cannot be read"
-        case .notFound(let what, let searched):
-            return "\(what) not found; searched: \(searched.joined(separator: ", "))"
+        case .notFound(let what, let searched, let hint):
+            return "\(what) not found; searched: \(searched.joined(separator: ", "))" + (hint.map { "; \($0)" } ?? "")
         case .truncated(let path, let detail):
             return "\(path): truncated file: \(detail)"
         case .corrupt(let path, let detail):
