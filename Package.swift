@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
 // Release builds of the numeric targets drop exclusivity checks in their inner loops.
@@ -73,7 +73,9 @@ let package = Package(
         .target(
             name: "LatentEval", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentModels"],
             swiftSettings: fastMath),
-        .testTarget(name: "LatentEvalTests", dependencies: ["LatentEval", "TestSupport"]),
+        .testTarget(
+            name: "LatentEvalTests",
+            dependencies: ["LatentEval", "LatentModels", "LatentData", "LatentNN", "LatentOptimizers", "TestSupport"]),
         .executableTarget(
             name: "LatentCLI",
             dependencies: [

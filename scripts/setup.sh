@@ -6,8 +6,18 @@ set -euo pipefail
 say() { printf '\033[1m[latent setup]\033[0m %s\n' "$*"; }
 
 if ! command -v swift >/dev/null 2>&1; then
-    say "Swift is not on PATH. Install the Swift 6 toolchain (swift.org) and run this again."
+    say "Swift is not on PATH. Install a Swift 6.2 or later toolchain (swift.org) and run this again."
     exit 1
+fi
+# Package.swift needs tools version 6.2: the first SwiftPM that lets a package depending on a
+# tagged Latent build it with Latent's compiler flags.
+version=$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9][0-9]*\)\.\([0-9][0-9]*\).*/\1 \2/p' | head -n 1)
+if [ -n "$version" ]; then
+    read -r major minor <<<"$version"
+    if [ "$major" -lt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -lt 2 ]; }; then
+        say "Swift $major.$minor found; Latent needs Swift 6.2 or later (swift.org)."
+        exit 1
+    fi
 fi
 
 missing=()
