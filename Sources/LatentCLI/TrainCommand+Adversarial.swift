@@ -113,6 +113,9 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "PacGAN's packing: D scores groups of m examples concatenated (default 1; the batch size must be a multiple).")
     var pack: Int?
 
+    @Option(name: .customLong("minibatch-stddev"), help: "Minibatch standard deviation (Karras et al. 2018) before D's head, over groups of G inputs (the paper: 4).")
+    var minibatchDeviationGroup: Int?
+
     @Option(name: .customLong("lr-decay"), help: "Step-size decay over the run for both players: none, linear or cosine (to 0 at the last step).")
     var learningRateDecay: AdversarialLearningRateDecay?
 
@@ -185,6 +188,7 @@ struct AdversarialOptions: ParsableArguments {
         if let uniformNoise { configuration.uniformNoise = uniformNoise }
         configuration.averagesGenerator = ema
         if let pack, pack != 1 { configuration.packing = pack }
+        if let minibatchDeviationGroup { configuration.minibatchDeviationGroup = minibatchDeviationGroup }
         if configuration.architecture != .convolutional { configuration.discriminatorBatchNorm = false }
         try configuration.validate()
         return configuration

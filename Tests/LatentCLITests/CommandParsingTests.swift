@@ -89,6 +89,17 @@ struct CommandParsingTests {
         #expect(TrainCommand.replayedArguments(recorded: recorded, current: ["dcgan", "extra", "--resume"], model: "dcgan") == nil)
     }
 
+    /// --minibatch-stddev reaches the discriminator's configuration; a group of one is refused.
+    @Test func minibatchDeviationOption() throws {
+        let command = try TrainCommand.parse(["gan", "--dataset", "toy:grid25", "--minibatch-stddev", "4", "--out", "r"])
+        let configuration = try command.adversarial.configuration(kind: .gan, exampleShape: [2], classCount: 0)
+        #expect(configuration.minibatchDeviationGroup == 4)
+        let plain = try TrainCommand.parse(["gan", "--out", "r"]).adversarial
+        #expect(try plain.configuration(kind: .gan, exampleShape: [2], classCount: 0).minibatchDeviationGroup == nil)
+        let single = try TrainCommand.parse(["gan", "--minibatch-stddev", "1", "--out", "r"]).adversarial
+        #expect(throws: (any Error).self) { try single.configuration(kind: .gan, exampleShape: [2], classCount: 0) }
+    }
+
     /// --temperature scales a model's noise; it must be positive and makes no sense for real data.
     @Test func evalTemperatureIsForModels() throws {
         #expect(try EvalCommand.parse(["--run", "r"]).temperature == 1)

@@ -95,6 +95,10 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
     /// PacGAN's packing (Lin et al. 2018): D scores groups of this many examples, concatenated,
     /// all real or all generated (`nil` or 1: one example at a time).
     public var packing: Int?
+    /// The minibatch standard deviation of Karras et al. 2018 before D's head: the mean over
+    /// D's features of their standard deviation across groups of this many inputs joins the
+    /// features the head scores (`nil`: off).
+    public var minibatchDeviationGroup: Int?
     /// The negative slope of an MLP generator's hidden activations: leaky ReLU when positive,
     /// ReLU when `nil` or 0.
     public var generatorNegativeSlope: Float?
@@ -231,6 +235,9 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             kind.isWasserstein || loss != .wasserstein,
             "--loss wasserstein needs a critic: use wgan or wgan-gp")
         try require(packedExamples >= 1, "--pack must be at least 1, got \(packedExamples)")
+        try require(
+            (minibatchDeviationGroup ?? 2) >= 2,
+            "--minibatch-stddev needs groups of at least 2 examples, got \(minibatchDeviationGroup ?? 0)")
         try require(
             labelProjection != true || isConditional, "--projection needs a conditional model (cgan)")
         try require(

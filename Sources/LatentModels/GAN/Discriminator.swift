@@ -13,7 +13,9 @@ import LatentTensor
 /// or, with ``AdversarialConfiguration/labelProjection``, by projection: the score gains
 /// `⟨embed(y), features⟩` (Miyato & Koyama 2018). With spectral normalisation every `Linear`
 /// and `Conv2d`, heads included, is wrapped in ``SpectralNorm``. Parameters are named `body.…`,
-/// `head.…`, `codeHead.…` and `projection.…`.
+/// `head.…`, `codeHead.…` and `projection.…`. With ``AdversarialConfiguration/minibatchDeviationGroup``
+/// the head first appends the batch's minibatch standard deviation to the features
+/// (`head.1.…` is then its linear layer).
 public final class Discriminator: Module {
     /// How the model was built.
     public let configuration: AdversarialConfiguration
@@ -104,7 +106,11 @@ public final class Discriminator: Module {
             featureSize = size
         }
         body = Sequential(stack)
-        head = linear(featureSize, 1)
+        if let group = configuration.minibatchDeviationGroup {
+            head = Sequential(MinibatchStandardDeviation(groupSize: group), linear(featureSize + 1, 1))
+        } else {
+            head = linear(featureSize, 1)
+        }
         if configuration.hasCodeHead {
             // InfoGAN's Q: one hidden layer of 128, with BatchNorm in the paper's networks.
             let hidden = 128
