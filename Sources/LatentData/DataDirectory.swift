@@ -27,7 +27,7 @@ public enum DataDirectory {
     ) throws -> String {
         var searched: [String] = []
         func holdsMarker(_ folder: String) -> Bool {
-            searched.append(folder)
+            if !searched.contains(folder) { searched.append(folder) }
             return FileManager.default.fileExists(atPath: folder + "/" + marker)
         }
         func inside(_ directory: String) -> String? {
