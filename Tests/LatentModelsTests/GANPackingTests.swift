@@ -52,24 +52,10 @@ struct GANPackingTests {
         let trainer = try adversarialTrainer(configuration, options, data)
         defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
         let (real, labels) = trainer.realBatch(0)
-        var random = SplitMix64(seed: 9)
-        let (input, codes) = trainer.model.generatorInput(
-            count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
-        let fake = withoutGradients { trainer.model.generator(input) }
-        func discriminatorLoss() -> Tensor {
-            var alpha = SplitMix64(seed: 4)
-            return trainer.discriminatorObjective(
-                real: real, labels: labels, fake: fake, codes: codes, using: &alpha
-            ).total
-        }
-        let before = discriminatorLoss()
         #expect(trainer.model.discriminator(real, labels: labels).shape == [real.shape[0] / 4])
-        trainer.updateDiscriminator(before)
-        #expect(discriminatorLoss().scalar < before.scalar)
-        let generatorBefore = trainer.generatorObjective(input: input, codes: codes, real: real, labels: labels).total
-        _ = trainer.updateGenerator(generatorBefore)
-        let generatorAfter = trainer.generatorObjective(input: input, codes: codes, real: real, labels: labels).total
-        #expect(generatorAfter.scalar < generatorBefore.scalar)
+        let losses = oneStepLosses(trainer)
+        #expect(losses.discriminator.after < losses.discriminator.before)
+        #expect(losses.generator.after < losses.generator.before)
     }
 
     /// A batch that does not split into groups, and packing with InfoGAN's per-example code

@@ -42,6 +42,40 @@ func adversarialTrainer(
         folder: RunFolder(creating: folder, resuming: resuming), resuming: resuming)
 }
 
+/// D's loss before and after one D step, then G's before and after one G step, on the
+/// trainer's first batch with fixed noise, and the G step's gradient norm.
+struct OneStepLosses {
+    var discriminator: (before: Float, after: Float)
+    var generator: (before: Float, after: Float)
+    var generatorGradientNorm: Float
+}
+
+/// Takes one D step and one G step and reports each loss around its step; `warmup` evaluations
+/// of D's loss come first (they run spectral normalisation's power iteration to convergence).
+func oneStepLosses(_ trainer: AdversarialTrainer, warmup: Int = 0) -> OneStepLosses {
+    let (real, labels) = trainer.realBatch(0)
+    var random = SplitMix64(seed: 9)
+    let (input, codes) = trainer.model.generatorInput(
+        count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
+    let fake = withoutGradients { trainer.model.generator(input) }
+    func discriminatorLoss() -> Tensor {
+        var alpha = SplitMix64(seed: 4)
+        return trainer.discriminatorObjective(real: real, labels: labels, fake: fake, codes: codes, using: &alpha).total
+    }
+    func generatorLoss() -> Tensor {
+        trainer.generatorObjective(input: input, codes: codes, real: real, labels: labels).total
+    }
+    for _ in 0..<warmup { _ = discriminatorLoss() }
+    let before = discriminatorLoss()
+    trainer.updateDiscriminator(before)
+    let after = discriminatorLoss().scalar
+    let generatorBefore = generatorLoss()
+    let norm = trainer.updateGenerator(generatorBefore)
+    return OneStepLosses(
+        discriminator: (before.scalar, after), generator: (generatorBefore.scalar, generatorLoss().scalar),
+        generatorGradientNorm: norm)
+}
+
 @Suite("GAN trainer")
 struct GANTrainerTests {
     /// One discriminator step and one generator step of every model lower their own loss on
@@ -55,30 +89,10 @@ struct GANTrainerTests {
         options.featureMatching = kind == .cgan  // covers the feature-matching objective too
         let trainer = try adversarialTrainer(configuration, options, data)
         defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
-        let (real, labels) = trainer.realBatch(0)
-        var random = SplitMix64(seed: 9)
-        let (input, codes) = trainer.model.generatorInput(
-            count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
-        let fake = withoutGradients { trainer.model.generator(input) }
-        func discriminatorLoss() -> Tensor {
-            var alpha = SplitMix64(seed: 4)
-            return trainer.discriminatorObjective(
-                real: real, labels: labels, fake: fake, codes: codes, using: &alpha
-            ).total
-        }
-        func generatorLoss() -> Tensor {
-            trainer.generatorObjective(input: input, codes: codes, real: real, labels: labels).total
-        }
-        for _ in 0..<(configuration.spectralNorm ? 40 : 0) { _ = discriminatorLoss() }
-        let before = discriminatorLoss()
-        trainer.updateDiscriminator(before)
-        let after = discriminatorLoss().scalar
-        #expect(after < before.scalar, "\(kind) D: \(before.scalar) → \(after)")
-        let generatorBefore = generatorLoss()
-        let norm = trainer.updateGenerator(generatorBefore)
-        let generatorAfter = generatorLoss().scalar
-        #expect(norm > 0)
-        #expect(generatorAfter < generatorBefore.scalar, "\(kind) G: \(generatorBefore.scalar) → \(generatorAfter)")
+        let losses = oneStepLosses(trainer, warmup: configuration.spectralNorm ? 40 : 0)
+        #expect(losses.discriminator.after < losses.discriminator.before, "\(kind) D: \(losses.discriminator)")
+        #expect(losses.generatorGradientNorm > 0)
+        #expect(losses.generator.after < losses.generator.before, "\(kind) G: \(losses.generator)")
     }
 
     /// A small GAN on ring8-like data pulls its samples onto the ring: the mean distance from
