@@ -45,8 +45,7 @@ public final class MinibatchStandardDeviation: Layer {
         let features = input.scalarCount / Swift.max(count, 1)
         // [g, n/g, f]: row r of slice s is example s · (n/g) + r, so group r holds r, r + n/g, …
         let grouped = input.reshaped(to: [group, groups, features])
-        let centred = grouped - grouped.mean(alongAxis: 0, keepingDimensions: true)
-        let deviation = (centred.squared().mean(alongAxis: 0) + epsilon).sqrt()  // [n/g, f]
+        let deviation = (grouped.variance(alongAxis: 0) + epsilon).sqrt()  // [n/g, f]
         let statistic = deviation.mean(alongAxis: 1, keepingDimensions: true)  // [n/g, 1]
         let perExample = statistic.reshaped(to: [1, groups, 1]).expanded(to: [group, groups, 1])
         if input.rank == 2 {
