@@ -261,6 +261,9 @@ extension TrainCommand {
         "--out", "--epochs", "--steps", "--log-every", "--checkpoint-every", "--sample-every", "--data-dir",
     ]
 
+    /// Flags that belong to one invocation, never to the run: left out of the recorded arguments.
+    static let invocationFlags: Set<String> = ["--resume", "--json"]
+
     /// This process's arguments after `train`, or `nil` when it was not started as `latent train`.
     static var invocationArguments: [String]? {
         let all = CommandLine.arguments
@@ -270,7 +273,7 @@ extension TrainCommand {
 
     /// `arguments` without the flags that belong to one invocation (`--resume`, `--json`).
     static func recordable(_ arguments: [String]) -> [String] {
-        arguments.filter { $0 != "--resume" && $0 != "--json" }
+        arguments.filter { !invocationFlags.contains($0) }
     }
 
     /// The arguments a `--resume` command runs: those recorded with the run followed by the
@@ -294,7 +297,7 @@ extension TrainCommand {
                 return nil
             }
         }
-        continuation = continuation.filter { !["--resume", "--json"].contains(optionName($0[0])) }
+        continuation = continuation.filter { !invocationFlags.contains(optionName($0[0])) }
         // The recorded values of the options given again are dropped, so the record stays short.
         let given = Set(continuation.map { optionName($0[0]) })
         let kept = optionGroups(recordable(recorded)).filter { !($0[0].hasPrefix("--") && given.contains(optionName($0[0]))) }
