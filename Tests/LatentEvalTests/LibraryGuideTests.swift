@@ -53,6 +53,28 @@ func train(_ model: Autoencoder, on data: Dataset, epochs: Int) -> [Float] {
     return losses
 }
 
+/// One step of each player of the non-saturating GAN (Goodfellow et al. 2014): the
+/// discriminator on a batch of data and one of samples, then the generator through it.
+/// Returns the two losses.
+func adversarialStep(
+    generator: Sequential, discriminator: Sequential, data: ToyDistribution,
+    optimizers: (generator: Adam, discriminator: Adam), using random: inout SplitMix64
+) -> (discriminator: Float, generator: Float) {
+    let batch = 256
+    let real = data.sample(count: batch, using: &random)
+    let fake = withoutGradients { generator(Tensor(randomNormal: [batch, 8], using: &random)) }
+    // -log D(x) - log(1 - D(G(z))) with D = sigmoid(logit): softplus(-logit) + softplus(logit).
+    let dLoss = (-discriminator(real)).softplus().mean() + discriminator(fake).softplus().mean()
+    optimizers.discriminator.update(
+        discriminator.parameters, with: dLoss.gradients(withRespectTo: discriminator.parameters.map(\.value)))
+
+    // -log D(G(z)); only the generator's parameters are updated.
+    let gLoss = (-discriminator(generator(Tensor(randomNormal: [batch, 8], using: &random)))).softplus().mean()
+    optimizers.generator.update(
+        generator.parameters, with: gLoss.gradients(withRespectTo: generator.parameters.map(\.value)))
+    return (dLoss.scalar, gLoss.scalar)
+}
+
 @Suite("The library guide (docs/library.md)", .serialized)
 struct LibraryGuideTests {
     @Test func tensorsAndGradients() {
@@ -129,6 +151,40 @@ struct LibraryGuideTests {
         let score = ClassifierScore.score(logits: generated.logits)
         #expect(frechet > 0 && frechet.isFinite)
         #expect(score >= 1 && score <= 10)
+    }
+
+    @Test func anAdversarialPairOfYourOwn() throws {
+        let here = FileManager.default.temporaryDirectory.appendingPathComponent("latent-guide-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: here, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: here) }
+        /// Mean distance of points `[N, 2]` from the unit circle, the ring's radius.
+        func offRing(_ points: Tensor) -> Float { (points.squared().sum(alongAxis: 1).sqrt() - 1).abs().mean().scalar }
+
+        var random = SplitMix64(seed: 0)
+        let generator = Sequential(
+            Linear(inputFeatures: 8, outputFeatures: 128, using: &random), ReLU(),
+            Linear(inputFeatures: 128, outputFeatures: 128, using: &random), ReLU(),
+            Linear(inputFeatures: 128, outputFeatures: 2, using: &random))
+        let discriminator = Sequential(
+            Linear(inputFeatures: 2, outputFeatures: 128, using: &random), ReLU(),
+            Linear(inputFeatures: 128, outputFeatures: 128, using: &random), ReLU(),
+            Linear(inputFeatures: 128, outputFeatures: 1, using: &random))
+        let optimizers = (generator: Adam(learningRate: 1e-3, beta1: 0.5), discriminator: Adam(learningRate: 1e-3, beta1: 0.5))
+        let ring = try ToyDistribution(parsing: "ring8")
+        let untrained = withoutGradients { generator(Tensor(randomNormal: [2500, 8], using: &random)) }
+        var losses: [(discriminator: Float, generator: Float)] = []
+        for _ in 0..<300 {
+            losses.append(adversarialStep(generator: generator, discriminator: discriminator, data: ring, optimizers: optimizers, using: &random))
+        }
+        let samples = withoutGradients { generator(Tensor(randomNormal: [2500, 8], using: &random)) }
+        try ScatterPlot.comparing(data: ring.sample(count: 2500, using: &random), samples: samples).write(to: "\(here)/ring.png")
+        let coverage = ModeCoverage.measure(samples, mixture: ring.mixture!)  // VEEGAN's modes and high-quality share
+
+        #expect(offRing(untrained) > 0.6, "\(offRing(untrained))")  // 0.85: the untrained G's cloud at the origin
+        #expect(offRing(samples) < 0.35, "\(offRing(samples))")  // 0.18
+        #expect(losses.allSatisfy { $0.discriminator.isFinite && $0.generator.isFinite })
+        #expect(coverage.modeCount == 8)
+        #expect(FileManager.default.fileExists(atPath: "\(here)/ring.png"))
     }
 
     /// Every Swift block of docs/library.md but the manifest appears in this file, line for
