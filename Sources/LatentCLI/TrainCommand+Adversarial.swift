@@ -22,7 +22,7 @@ extension TrainCommand {
         }
         let configuration = try adversarial.configuration(
             kind: kind, exampleShape: training.exampleShape, classCount: training.classCount ?? 0)
-        var options = adversarial.options(kind: kind)
+        var options = adversarial.options(kind: kind, exampleShape: training.exampleShape)
         // The shared --batch-size and --learning-rate override the recipe only when changed.
         if batchSize != 128 { options.batchSize = batchSize }
         if let learningRate { options.learningRate = learningRate }
@@ -68,7 +68,7 @@ extension TrainCommand {
 
 /// Options of the adversarial family; each defaults to the model's published recipe.
 struct AdversarialOptions: ParsableArguments {
-    @Option(help: "Generator steps (default 10000; --epochs converts passes over the data).")
+    @Option(help: "Generator steps (default 10000; gan on 2-D data: 12000; --epochs converts passes over the data).")
     var steps: Int?
 
     @Option(name: .customLong("d-steps"), help: "Discriminator (critic) steps per generator step, the GAN paper's k (wgan, wgan-gp: 5; else 1).")
@@ -104,19 +104,19 @@ struct AdversarialOptions: ParsableArguments {
     @Flag(help: "Train G by feature matching on D's last hidden layer (Salimans et al. 2016).")
     var featureMatching = false
 
-    @Flag(help: "Keep an exponential moving average of the generator's weights and sample from it.")
-    var ema = false
+    @Flag(inversion: .prefixedNo, help: "Keep an exponential moving average of the generator's weights and sample from it (default: off; on for gan on 2-D data).")
+    var ema: Bool?
 
-    @Option(help: "Decay of the generator weight average.")
-    var emaDecay: Float = 0.999
+    @Option(help: "Decay of the generator weight average (default 0.999; gan on 2-D data: 0.995).")
+    var emaDecay: Float?
 
-    @Option(help: "PacGAN's packing: D scores groups of m examples concatenated (default 1; the batch size must be a multiple).")
+    @Option(help: "PacGAN's packing: D scores groups of m examples concatenated (default 1; gan on 2-D data: 2; the batch size must be a multiple).")
     var pack: Int?
 
     @Option(name: .customLong("minibatch-stddev"), help: "Minibatch standard deviation (Karras et al. 2018) before D's head, over groups of G inputs (the paper: 4).")
     var minibatchDeviationGroup: Int?
 
-    @Option(name: .customLong("lr-decay"), help: "Step-size decay over the run for both players: none, linear or cosine (to 0 at the last step).")
+    @Option(name: .customLong("lr-decay"), help: "Step-size decay over the run for both players: none, linear or cosine (to 0 at the last step) (default: none; gan on 2-D data: linear).")
     var learningRateDecay: AdversarialLearningRateDecay?
 
     @Option(help: "Dimension of the noise z (default: 100 for images, 16 for 2-D data; infogan 62 / 8).")
@@ -186,8 +186,8 @@ struct AdversarialOptions: ParsableArguments {
         if let fullyConnectedWidth { configuration.fullyConnectedWidth = fullyConnectedWidth == 0 ? nil : fullyConnectedWidth }
         if let discriminatorNegativeSlope { configuration.discriminatorNegativeSlope = discriminatorNegativeSlope }
         if let uniformNoise { configuration.uniformNoise = uniformNoise }
-        configuration.averagesGenerator = ema
-        if let pack, pack != 1 { configuration.packing = pack }
+        if let ema { configuration.averagesGenerator = ema }
+        if let pack { configuration.packing = pack == 1 ? nil : pack }
         if let minibatchDeviationGroup { configuration.minibatchDeviationGroup = minibatchDeviationGroup }
         if configuration.architecture != .convolutional { configuration.discriminatorBatchNorm = false }
         try configuration.validate()
@@ -195,8 +195,8 @@ struct AdversarialOptions: ParsableArguments {
     }
 
     /// The training options over the recipe of `kind`.
-    func options(kind: AdversarialKind) -> AdversarialTrainingOptions {
-        var options = AdversarialTrainingOptions.recipe(kind)
+    func options(kind: AdversarialKind, exampleShape: [Int]) -> AdversarialTrainingOptions {
+        var options = AdversarialTrainingOptions.recipe(kind, exampleShape: exampleShape)
         if let steps { options.steps = steps }
         if let discriminatorSteps { options.discriminatorSteps = discriminatorSteps }
         if let optimizer { options.optimizer = optimizer }
@@ -207,9 +207,9 @@ struct AdversarialOptions: ParsableArguments {
         if let clip { options.clipValue = clip }
         if let penaltyWeight { options.penaltyWeight = penaltyWeight }
         options.labelSmoothing = labelSmoothing
-        if let learningRateDecay, learningRateDecay != .none { options.learningRateDecay = learningRateDecay }
+        if let learningRateDecay { options.learningRateDecay = learningRateDecay == .none ? nil : learningRateDecay }
         options.featureMatching = featureMatching
-        options.averageDecay = emaDecay
+        if let emaDecay { options.averageDecay = emaDecay }
         options.informationWeight = infoWeight
         options.sampleEvery = sampleEvery
         return options

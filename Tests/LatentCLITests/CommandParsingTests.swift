@@ -81,7 +81,7 @@ struct CommandParsingTests {
             recorded: recorded, current: ["dcgan", "--out", "runs/a", "--resume", "--epochs", "10", "--json"], model: "dcgan"))
         #expect(replayed == ["dcgan", "--fc-width", "1024", "--ema", "--out", "runs/a", "--epochs", "10"])
         let command = try TrainCommand.parse(replayed + ["--resume"])
-        #expect(command.epochs == 10 && command.adversarial.fullyConnectedWidth == 1024 && command.adversarial.ema)
+        #expect(command.epochs == 10 && command.adversarial.fullyConnectedWidth == 1024 && command.adversarial.ema == true)
         #expect(TrainCommand.replayedArguments(recorded: recorded, current: ["--out=runs/b", "--resume", "dcgan"], model: "dcgan")
             == ["dcgan", "--fc-width", "1024", "--ema", "--epochs", "5", "--out=runs/b"])
         #expect(TrainCommand.replayedArguments(
@@ -98,6 +98,36 @@ struct CommandParsingTests {
         #expect(try plain.configuration(kind: .gan, exampleShape: [2], classCount: 0).minibatchDeviationGroup == nil)
         let single = try TrainCommand.parse(["gan", "--minibatch-stddev", "1", "--out", "r"]).adversarial
         #expect(throws: (any Error).self) { try single.configuration(kind: .gan, exampleShape: [2], classCount: 0) }
+    }
+
+    /// `latent train gan` on 2-D data starts from the packed recipe that covers the ring toy's
+    /// modes; `--no-ema`, `--pack 1` and `--lr-decay none` switch its parts off, and images keep
+    /// the GAN paper's recipe.
+    @Test func ganOnPointsStartsFromThePackedRecipe() throws {
+        let points = try TrainCommand.parse(["gan", "--dataset", "toy:ring8", "--out", "r"]).adversarial
+        let configuration = try points.configuration(kind: .gan, exampleShape: [2], classCount: 0)
+        #expect(configuration.packing == 2 && configuration.averagesGenerator)
+        #expect(configuration.generatorHidden == [256, 256, 256] && configuration.discriminatorHidden == [256, 256, 256])
+        let options = points.options(kind: .gan, exampleShape: [2])
+        #expect(options.optimizer == .adam && options.learningRate == 2e-3 && options.batchSize == 256)
+        #expect(options.steps == 12_000 && options.learningRateDecay == .linear && options.averageDecay == 0.995)
+
+        let plain = try TrainCommand.parse(
+            ["gan", "--dataset", "toy:ring8", "--no-ema", "--pack", "1", "--lr-decay", "none", "--ema-decay", "0.99", "--out", "r"]
+        ).adversarial
+        let plainConfiguration = try plain.configuration(kind: .gan, exampleShape: [2], classCount: 0)
+        #expect(plainConfiguration.packing == nil && !plainConfiguration.averagesGenerator)
+        let plainOptions = plain.options(kind: .gan, exampleShape: [2])
+        #expect(plainOptions.learningRateDecay == nil && plainOptions.averageDecay == 0.99)
+
+        let images = try TrainCommand.parse(["gan", "--out", "r"]).adversarial
+        let imageOptions = images.options(kind: .gan, exampleShape: [1, 28, 28])
+        #expect(imageOptions.optimizer == .sgd && imageOptions.learningRate == 0.1 && imageOptions.batchSize == 100)
+        #expect(try images.configuration(kind: .gan, exampleShape: [1, 28, 28], classCount: 0).packing == nil)
+        let critic = try TrainCommand.parse(["wgan-gp", "--out", "r"]).adversarial
+        #expect(try critic.configuration(kind: .wganGP, exampleShape: [2], classCount: 0).packing == nil)
+        #expect(try TrainCommand.parse(["dcgan", "--ema", "--out", "r"]).adversarial.configuration(
+            kind: .dcgan, exampleShape: [1, 28, 28], classCount: 0).averagesGenerator)
     }
 
     /// --temperature scales a model's noise; it must be positive and makes no sense for real data.

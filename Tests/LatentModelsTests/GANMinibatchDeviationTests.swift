@@ -16,6 +16,7 @@ struct GANMinibatchDeviationTests {
         var configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [2])
         configuration.discriminatorHidden = [8]
         configuration.minibatchDeviationGroup = 4
+        configuration.packing = nil
         var random = SplitMix64(seed: 5)
         let discriminator = Discriminator(configuration, using: &random)
         let shapes = Dictionary(uniqueKeysWithValues: discriminator.namedParameters.map { ($0.name, $0.parameter.shape) })

@@ -99,7 +99,7 @@ struct GANPackingTests {
 
     /// Run configurations written before packing and decay existed still load.
     @Test func olderConfigurationsDecode() throws {
-        let configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [2])
+        let configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [1, 28, 28])
         let options = AdversarialTrainingOptions.recipe(.gan)
         let encoder = JSONEncoder()
         for (value, key) in [

@@ -19,6 +19,7 @@ func tinyAdversarial(_ kind: AdversarialKind, images: Bool = false)
     configuration.width = 4
     configuration.noiseDimension = 4
     configuration.dropout = 0
+    configuration.packing = nil
     var options = AdversarialTrainingOptions.recipe(kind)
     options.batchSize = 16
     options.learningRate = 1e-4
@@ -106,6 +107,8 @@ struct GANTrainerTests {
         configuration.generatorHidden = [32, 32]
         configuration.discriminatorHidden = [32, 32]
         configuration.noiseDimension = 4
+        configuration.packing = nil  // the plain GAN, without the 2-D recipe's packing and average
+        configuration.averagesGenerator = false
         var options = AdversarialTrainingOptions.recipe(.gan)
         options.optimizer = .adam
         options.learningRate = 2e-3

@@ -153,7 +153,17 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
                 configuration.uniformNoise = true
             }
         }
-        if !isImage {
+        if !isImage && kind == .gan {
+            // The packed recipe that covers every mode of the ring toy (docs/results.md): G
+            // noise→256→256→256→2, D 2→256→256→256→1 scoring pairs (PacGAN2, Lin et al. 2018),
+            // 16-d noise uniform on [−1, 1] (the `gan` kind's), samples from the generator's
+            // weight average. The GAN paper gives no 2-D recipe.
+            configuration.noiseDimension = 16
+            configuration.generatorHidden = [256, 256, 256]
+            configuration.discriminatorHidden = [256, 256, 256]
+            configuration.packing = 2
+            configuration.averagesGenerator = true
+        } else if !isImage {
             // The W3 toy workload: G noise→512→512→512→2, D 2→512→512→512→1.
             configuration.noiseDimension = kind == .infogan ? 8 : 16
             configuration.generatorHidden = [512, 512, 512]
