@@ -22,19 +22,7 @@ extension TrainCommand {
         }
         let configuration = try adversarial.configuration(
             kind: kind, exampleShape: training.exampleShape, classCount: training.classCount ?? 0)
-        var options = adversarial.options(kind: kind, exampleShape: training.exampleShape)
-        // The shared --batch-size and --learning-rate override the recipe only when changed.
-        if batchSize != 128 { options.batchSize = batchSize }
-        if let learningRate { options.learningRate = learningRate }
-        if let epochs {
-            let usable = min(trainingLimit ?? training.count, training.count)
-            let batches = max(usable / options.batchSize, 1)
-            options.steps = max(epochs * batches / options.discriminatorSteps, 1)
-        }
-        options.seed = seed
-        options.logEvery = logEvery
-        options.trainingLimit = trainingLimit
-        options.checkpointEvery = checkpointEvery > 0 ? checkpointEvery : 1000
+        let options = adversarialOptions(kind: kind, exampleShape: training.exampleShape, trainingCount: training.count)
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
@@ -66,6 +54,29 @@ extension TrainCommand {
     }
 }
 
+extension TrainCommand {
+    /// The training options of `kind` on data of `exampleShape` with `trainingCount` examples:
+    /// the recipe with the adversarial options and the shared ones given over it.
+    func adversarialOptions(kind: AdversarialKind, exampleShape: [Int], trainingCount: Int)
+        -> AdversarialTrainingOptions
+    {
+        var options = adversarial.options(kind: kind, exampleShape: exampleShape)
+        // The shared --batch-size and --learning-rate override the recipe when given.
+        if let batchSize { options.batchSize = batchSize }
+        if let learningRate { options.learningRate = learningRate }
+        if let epochs {
+            let usable = min(trainingLimit ?? trainingCount, trainingCount)
+            let batches = max(usable / options.batchSize, 1)
+            options.steps = max(epochs * batches / options.discriminatorSteps, 1)
+        }
+        options.seed = seed
+        options.logEvery = logEvery
+        options.trainingLimit = trainingLimit
+        options.checkpointEvery = checkpointEvery > 0 ? checkpointEvery : 1000
+        return options
+    }
+}
+
 /// Options of the adversarial family; each defaults to the model's published recipe.
 struct AdversarialOptions: ParsableArguments {
     @Option(help: "Generator steps (default 10000; gan on 2-D data: 12000; --epochs converts passes over the data).")
@@ -77,7 +88,7 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "Objective: \(AdversarialLoss.allCases.map(\.rawValue).joined(separator: ", ")) (default: the model's).")
     var loss: AdversarialLoss?
 
-    @Option(help: "Optimiser: sgd (momentum), adam or rmsprop (default: the model's). --learning-rate and --batch-size override the recipe when changed.")
+    @Option(help: "Optimiser: sgd (momentum), adam or rmsprop (default: the model's). --learning-rate and --batch-size override the recipe when given.")
     var optimizer: AdversarialOptimizer?
 
     @Option(name: .customLong("d-learning-rate"), help: "The discriminator's step size (default: the generator's).")

@@ -24,7 +24,7 @@ extension TrainCommand {
         configuration.inputStandardDeviation = statistics.1
         var options = ClassifierTrainingOptions()
         options.epochs = epochs ?? 5
-        options.batchSize = batchSize
+        options.batchSize = batchSize ?? 128
         options.learningRate = learningRate ?? 1e-3
         options.learningRateDecay = learningRateDecay
         options.seed = seed

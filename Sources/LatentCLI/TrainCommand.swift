@@ -25,8 +25,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Passes over the training set (default: 10 for the variational models, 5 for the classifier).")
     var epochs: Int?
 
-    @Option(help: "Examples per step.")
-    var batchSize: Int = 128
+    @Option(help: "Examples per step (default: 128 for the variational models and the classifier; each GAN recipe's own).")
+    var batchSize: Int?
 
     @Option(help: "The optimiser's step size (default: 1e-3 for the variational models and the classifier; each GAN recipe's own).")
     var learningRate: Float?
@@ -63,7 +63,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
+        if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive.") }
         if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive.") }
         if let trainingLimit, trainingLimit <= 0 { throw ValidationError("--training-limit must be positive.") }
@@ -107,15 +107,12 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func trainVariational(arguments: [String]?) throws {
-        let training = try DataLoading.load(data, split: .train)
-        let test = try DataLoading.load(data, split: .test)
-        var configuration = variational.configuration(kind: model.variationalKind!)
-        configuration.imageShape = training.exampleShape
-        configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
+    /// The training options of a variational model: PyTorch's examples/vae (10 epochs, batches
+    /// of 128, Adam 1e-3) with the options given over it.
+    var variationalOptions: VariationalTrainingOptions {
         var options = VariationalTrainingOptions()
         options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
-        options.batchSize = batchSize
+        options.batchSize = batchSize ?? 128
         options.learningRate = learningRate ?? 1e-3
         options.adamEpsilon = variational.adamEpsilon ?? (variational.schedule == .iwaePaper ? 1e-4 : 1e-8)
         options.finalLearningRate = variational.finalLearningRate
@@ -127,6 +124,16 @@ struct TrainCommand: ParsableCommand {
         options.testLimit = testLimit
         options.checkpointEvery = checkpointEvery
         options.logEvery = logEvery
+        return options
+    }
+
+    private func trainVariational(arguments: [String]?) throws {
+        let training = try DataLoading.load(data, split: .train)
+        let test = try DataLoading.load(data, split: .test)
+        var configuration = variational.configuration(kind: model.variationalKind!)
+        configuration.imageShape = training.exampleShape
+        configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
+        let options = variationalOptions
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,

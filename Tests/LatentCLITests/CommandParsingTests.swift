@@ -26,8 +26,23 @@ struct CommandParsingTests {
         let command = try TrainCommand.parse(["vae", "--out", "runs/x"])
         let configuration = command.variational.configuration(kind: .vae)
         #expect(configuration == VariationalConfiguration())
-        #expect(command.batchSize == 128)
-        #expect(command.learningRate == nil)
+        #expect(command.variationalOptions.batchSize == 128 && command.variationalOptions.epochs == 10)
+        #expect(command.variationalOptions.learningRate == 1e-3)
+        #expect(try TrainCommand.parse(["vae", "--batch-size", "64", "--out", "r"]).variationalOptions.batchSize == 64)
+    }
+
+    /// An explicit --batch-size replaces a GAN recipe's batch size even when it is 128 (the
+    /// variational default); without it each recipe keeps its own.
+    @Test func batchSizeOverridesTheGANRecipe() throws {
+        func options(_ arguments: [String]) throws -> AdversarialTrainingOptions {
+            try TrainCommand.parse(arguments + ["--out", "r"])
+                .adversarialOptions(kind: .wganGP, exampleShape: [1, 28, 28], trainingCount: 60_000)
+        }
+        #expect(try options(["wgan-gp"]).batchSize == 64)
+        #expect(try options(["wgan-gp", "--batch-size", "128"]).batchSize == 128)
+        #expect(try options(["wgan-gp", "--batch-size", "128", "--epochs", "2"]).steps == 2 * 468 / 5)
+        #expect(try options(["wgan-gp", "--learning-rate", "3e-4"]).learningRate == 3e-4)
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["gan", "--batch-size", "0", "--out", "r"]) }
     }
 
     @Test func iwaeDefaultsToFiveSamplesAndBetaOnlyAppliesToBetaVAE() throws {
