@@ -7,12 +7,12 @@
 #   TOY=grid25 scripts/reproduce/gan-toy-modes.sh
 #   MODEL=wgan-gp OPTIONS="" STEPS=5000 scripts/reproduce/gan-toy-modes.sh   # a paper's recipe
 #
-# Default recipe (MODEL=gan): the non-saturating GAN with PacGAN packing 2, Adam 2e-3
-# (0.5, 0.999) for both players, G 16-256-256-256-2 and D 2-256-256-256-1 MLPs, step sizes
-# decayed linearly to 0, samples from an average of G's weights (decay 0.995); on ring8 batch
-# 256 and 12,000 steps, on grid25 batch 512, 24,000 steps (STEPS overrides) and the minibatch
-# standard deviation over groups of 4 before D's head. For another MODEL the default OPTIONS
-# are empty: that model's recipe.
+# Default recipe (MODEL=gan): `latent train gan`'s own on 2-D data, the packed recipe: the
+# non-saturating GAN with PacGAN packing 2, Adam 2e-3 (0.5, 0.999) for both players, G
+# 16-256-256-256-2 and D 2-256-256-256-1 MLPs, step sizes decayed linearly to 0, samples from
+# an average of G's weights (decay 0.995), batch 256, 12,000 steps; on grid25 the script adds
+# batch 512, 24,000 steps (STEPS overrides) and the minibatch standard deviation over groups
+# of 4 before D's head. For another MODEL the default OPTIONS are empty: that model's recipe.
 # Each seed's run is scored by `latent eval --metrics modes --json --samples 2500`; one JSON
 # line per seed, then the mean over the seeds (with the mean training time) as the last line.
 # LATENT_BIN=path uses an already built `latent` instead of building the release tool.
@@ -25,14 +25,9 @@ model="${MODEL:-gan}"
 toy="${TOY:-ring8}"
 if [[ "$toy" == grid25 ]]; then default_steps=24000; else default_steps=12000; fi
 steps="${STEPS:-$default_steps}"
-if [[ "$model" == gan ]]; then
-    if [[ "$toy" == grid25 ]]; then batch=512; else batch=256; fi
-    default_options="--optimizer adam --learning-rate 2e-3 --batch-size $batch --g-hidden 256,256,256
-        --d-hidden 256,256,256 --pack 2 --lr-decay linear --ema --ema-decay 0.995"
-    if [[ "$toy" == grid25 ]]; then default_options+=" --minibatch-stddev 4"; fi
-else
-    default_options=""
-fi
+# gan's own 2-D recipe is the packed one; grid25 adds batches of 512 and the minibatch deviation.
+default_options=""
+if [[ "$model" == gan && "$toy" == grid25 ]]; then default_options="--batch-size 512 --minibatch-stddev 4"; fi
 options="${OPTIONS-$default_options}"
 results=()
 for seed in ${SEEDS:-1 2 3 4 5}; do

@@ -15,7 +15,7 @@ enum ModelName: String, ExpressibleByArgument, CaseIterable {
         case .betaVAE: return "beta-VAE (Higgins et al. 2017): reconstruction + beta * KL (--beta)"
         case .iwae: return "importance-weighted autoencoder (Burda et al. 2016), k-sample bound (--importance-samples)"
         case .cvae: return "conditional VAE (Sohn et al. 2015): encoder and decoder see the label"
-        case .gan: return "GAN (Goodfellow et al. 2014): MLP G, maxout D with dropout, --d-steps k, --loss minimax|non-saturating"
+        case .gan: return "GAN (Goodfellow et al. 2014): MLP G, maxout D with dropout, --d-steps k, --loss minimax|non-saturating; on 2-D data the packed recipe (PacGAN2)"
         case .dcgan: return "DCGAN (Radford et al. 2016): transposed-conv G, strided-conv D, Adam 2e-4 (0.5, 0.999)"
         case .wgan: return "WGAN (Arjovsky et al. 2017): critic with weight clipping 0.01, RMSProp 5e-5, 5 critic steps"
         case .wganGP: return "WGAN-GP (Gulrajani et al. 2017): gradient penalty 10, Adam 1e-4 (0.5, 0.9), 5 critic steps"
