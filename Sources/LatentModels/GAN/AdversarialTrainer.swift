@@ -77,7 +77,7 @@ public final class AdversarialTrainer {
         guard loader.batchSize % configuration.packedExamples == 0 else {
             throw ConfigurationError(
                 "--pack \(configuration.packedExamples) needs a batch size that is a multiple of it, "
-                    + "got \(loader.batchSize)")
+                    + "got \(loader.batchSize) (--pack 1 scores examples one by one)")
         }
         generatorOptimizer = optimizer(options.learningRate)
         discriminatorOptimizer = optimizer(options.discriminatorLearningRate ?? options.learningRate)
