@@ -153,6 +153,28 @@ struct LibraryGuideTests {
         #expect(score >= 1 && score <= 10)
     }
 
+    @Test func latentsGANsFromSwift() throws {
+        let here = FileManager.default.temporaryDirectory.appendingPathComponent("latent-guide-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: here) }
+
+        let ring = try DataSource(parsing: "toy:ring8").load(.train)  // 50,000 points
+        var ganOptions = AdversarialTrainingOptions.recipe(.gan, exampleShape: ring.exampleShape)
+        ganOptions.steps = 200  // the recipe: 12,000
+        let ganTrainer = try AdversarialTrainer(
+            configuration: AdversarialConfiguration.recipe(.gan, exampleShape: ring.exampleShape), options: ganOptions,
+            training: ring, dataset: "toy:ring8",
+            folder: try RunFolder(creating: "\(here)/runs/my-gan", resuming: false), resuming: false)
+        let ganSummary = try ganTrainer.run(quiet: true)
+        guard case .adversarial(let gan) = try TrainedRun(path: "\(here)/runs/my-gan").model else { throw RunError("not a GAN") }
+        var noise = SplitMix64(seed: 7)
+        let points = gan.sample(count: 2500, using: &noise)  // [2500, 2], from the weight average
+
+        #expect(ganSummary.steps == 200 && ganSummary.last.fields.allSatisfy { $0.1.isFinite })
+        #expect(points.shape == [2500, 2])
+        #expect(gan.configuration.packing == 2 && gan.configuration.averagesGenerator)
+        #expect(FileManager.default.fileExists(atPath: "\(here)/runs/my-gan/scatter.png"))
+    }
+
     @Test func anAdversarialPairOfYourOwn() throws {
         let here = FileManager.default.temporaryDirectory.appendingPathComponent("latent-guide-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: here, withIntermediateDirectories: true)
