@@ -12,7 +12,7 @@ extension ModelName {
 extension TrainCommand {
     /// `latent train gan|dcgan|wgan|wgan-gp|sngan|cgan|infogan`: each paper's recipe, with the
     /// options the user gave over it.
-    func trainAdversarial(arguments: [String]?) throws {
+    func trainAdversarial(arguments: [String]?, continuing saved: RunConfiguration? = nil) throws {
         let kind = model.adversarialKind!
         let training = try DataLoading.load(data, split: .train)
         guard training.exampleShape.count != 3 || training.valueRange.lowerBound >= 0
@@ -20,9 +20,12 @@ extension TrainCommand {
         else {
             throw RunError("\(data.dataset): adversarial models expect images in [0, 1], got \(training.valueRange)")
         }
-        let configuration = try adversarial.configuration(
+        // A resume with only continuation options keeps the run's own model and options.
+        let configuration = try saved?.adversarial ?? adversarial.configuration(
             kind: kind, exampleShape: training.exampleShape, classCount: training.classCount ?? 0)
-        let options = adversarialOptions(kind: kind, exampleShape: training.exampleShape, trainingCount: training.count)
+        let options = adversarialOptions(
+            kind: kind, exampleShape: training.exampleShape, trainingCount: training.count,
+            continuing: saved?.adversarialTraining)
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
@@ -56,22 +59,31 @@ extension TrainCommand {
 
 extension TrainCommand {
     /// The training options of `kind` on data of `exampleShape` with `trainingCount` examples:
-    /// the recipe with the adversarial options and the shared ones given over it.
-    func adversarialOptions(kind: AdversarialKind, exampleShape: [Int], trainingCount: Int)
-        -> AdversarialTrainingOptions
-    {
-        var options = adversarial.options(kind: kind, exampleShape: exampleShape)
-        // The shared --batch-size and --learning-rate override the recipe when given.
-        if let batchSize { options.batchSize = batchSize }
-        if let learningRate { options.learningRate = learningRate }
+    /// the recipe with the adversarial options and the shared ones given over it, or a
+    /// continued run's own options (`saved`) with the continuation options given over them.
+    func adversarialOptions(
+        kind: AdversarialKind, exampleShape: [Int], trainingCount: Int,
+        continuing saved: AdversarialTrainingOptions? = nil
+    ) -> AdversarialTrainingOptions {
+        var options: AdversarialTrainingOptions
+        if let saved {
+            options = saved
+            if let steps = adversarial.steps { options.steps = steps }
+            options.sampleEvery = adversarial.sampleEvery
+        } else {
+            options = adversarial.options(kind: kind, exampleShape: exampleShape)
+            // The shared --batch-size and --learning-rate override the recipe when given.
+            if let batchSize { options.batchSize = batchSize }
+            if let learningRate { options.learningRate = learningRate }
+            options.seed = seed
+            options.trainingLimit = trainingLimit
+        }
         if let epochs {
-            let usable = min(trainingLimit ?? trainingCount, trainingCount)
+            let usable = min(options.trainingLimit ?? trainingCount, trainingCount)
             let batches = max(usable / options.batchSize, 1)
             options.steps = max(epochs * batches / options.discriminatorSteps, 1)
         }
-        options.seed = seed
         options.logEvery = logEvery
-        options.trainingLimit = trainingLimit
         options.checkpointEvery = checkpointEvery > 0 ? checkpointEvery : 1000
         return options
     }

@@ -6,7 +6,7 @@ import LatentNN
 
 extension TrainCommand {
     /// `latent train classifier`: the MNIST classifier whose features evaluate generated images.
-    func trainClassifier(arguments: [String]?) throws {
+    func trainClassifier(arguments: [String]?, continuing saved: RunConfiguration? = nil) throws {
         let training = try DataLoading.load(data, split: .train)
         let test = try DataLoading.load(data, split: .test)
         var configuration = ClassifierConfiguration()
@@ -31,6 +31,13 @@ extension TrainCommand {
         options.logEvery = logEvery
         options.trainingLimit = trainingLimit
         options.testLimit = testLimit
+        // A resume with only continuation options keeps the run's own model and options.
+        if let savedConfiguration = saved?.classifier, var savedOptions = saved?.classifierTraining {
+            configuration = savedConfiguration
+            if let epochs { savedOptions.epochs = epochs }
+            savedOptions.logEvery = logEvery
+            options = savedOptions
+        }
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,

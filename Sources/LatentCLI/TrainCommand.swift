@@ -70,9 +70,12 @@ struct TrainCommand: ParsableCommand {
         try variational.validate(for: model)
     }
 
-    func run() throws {
+    func run() throws { try run(invocation: TrainCommand.invocationArguments) }
+
+    /// Runs the command given as `invocation` (its arguments after `train`; `nil` when not
+    /// started from the command line, so nothing is replayed or recorded).
+    func run(invocation: [String]?) throws {
         do {
-            let invocation = TrainCommand.invocationArguments
             if resume, let invocation, let saved = try? RunFolder(creating: out, resuming: true).readConfiguration(),
                let recorded = saved.arguments,
                let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
@@ -82,7 +85,8 @@ struct TrainCommand: ParsableCommand {
                 }
                 FileHandle.standardError.write(Data(
                     "--resume: continuing with the run's own options: \(replayed.joined(separator: " "))\n".utf8))
-                try TrainCommand.parse(replayed + ["--resume"] + (json ? ["--json"] : [])).train(arguments: replayed)
+                try TrainCommand.parse(replayed + ["--resume"] + (json ? ["--json"] : []))
+                    .train(arguments: replayed, continuing: saved)
             } else {
                 try train(arguments: invocation.map { TrainCommand.recordable($0) })
             }
@@ -96,20 +100,31 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// Trains the model this command describes; `arguments` (model first) go into config.json.
-    private func train(arguments: [String]?) throws {
+    ///
+    /// `continuing` is the run's `config.json` when a `--resume` gave only continuation options:
+    /// the model and its training options are then the run's own, with those options applied,
+    /// not what its recorded arguments give under this version's defaults.
+    private func train(arguments: [String]?, continuing saved: RunConfiguration? = nil) throws {
         switch model {
         case .classifier:
-            try trainClassifier(arguments: arguments)
+            try trainClassifier(arguments: arguments, continuing: saved)
         case _ where model.adversarialKind != nil:
-            try trainAdversarial(arguments: arguments)
+            try trainAdversarial(arguments: arguments, continuing: saved)
         default:
-            try trainVariational(arguments: arguments)
+            try trainVariational(arguments: arguments, continuing: saved)
         }
     }
 
     /// The training options of a variational model: PyTorch's examples/vae (10 epochs, batches
-    /// of 128, Adam 1e-3) with the options given over it.
-    var variationalOptions: VariationalTrainingOptions {
+    /// of 128, Adam 1e-3) with the options given over it, or a continued run's own options
+    /// (`saved`) with the continuation options given over them.
+    func variationalOptions(continuing saved: VariationalTrainingOptions? = nil) -> VariationalTrainingOptions {
+        if var options = saved {
+            if let epochs { options.epochs = epochs }
+            options.checkpointEvery = checkpointEvery
+            options.logEvery = logEvery
+            return options
+        }
         var options = VariationalTrainingOptions()
         options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
         options.batchSize = batchSize ?? 128
@@ -127,13 +142,14 @@ struct TrainCommand: ParsableCommand {
         return options
     }
 
-    private func trainVariational(arguments: [String]?) throws {
+    private func trainVariational(arguments: [String]?, continuing saved: RunConfiguration?) throws {
         let training = try DataLoading.load(data, split: .train)
         let test = try DataLoading.load(data, split: .test)
         var configuration = variational.configuration(kind: model.variationalKind!)
         configuration.imageShape = training.exampleShape
         configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
-        let options = variationalOptions
+        if let savedConfiguration = saved?.variational { configuration = savedConfiguration }
+        let options = variationalOptions(continuing: saved?.variationalTraining)
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,

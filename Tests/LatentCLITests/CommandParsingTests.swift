@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 
 @testable import LatentCLI
@@ -26,9 +27,9 @@ struct CommandParsingTests {
         let command = try TrainCommand.parse(["vae", "--out", "runs/x"])
         let configuration = command.variational.configuration(kind: .vae)
         #expect(configuration == VariationalConfiguration())
-        #expect(command.variationalOptions.batchSize == 128 && command.variationalOptions.epochs == 10)
-        #expect(command.variationalOptions.learningRate == 1e-3)
-        #expect(try TrainCommand.parse(["vae", "--batch-size", "64", "--out", "r"]).variationalOptions.batchSize == 64)
+        #expect(command.variationalOptions().batchSize == 128 && command.variationalOptions().epochs == 10)
+        #expect(command.variationalOptions().learningRate == 1e-3)
+        #expect(try TrainCommand.parse(["vae", "--batch-size", "64", "--out", "r"]).variationalOptions().batchSize == 64)
     }
 
     /// An explicit --batch-size replaces a GAN recipe's batch size even when it is 128 (the
@@ -143,6 +144,31 @@ struct CommandParsingTests {
         #expect(try critic.configuration(kind: .wganGP, exampleShape: [2], classCount: 0).packing == nil)
         #expect(try TrainCommand.parse(["dcgan", "--ema", "--out", "r"]).adversarial.configuration(
             kind: .dcgan, exampleShape: [1, 28, 28], classCount: 0).averagesGenerator)
+    }
+
+    /// A resume with only --steps continues the run's own model from config.json, even when its
+    /// recorded arguments would build another one under this version's defaults (as a 2-D gan
+    /// run from before the packed recipe became the default).
+    @Test func resumeKeepsTheRunsOwnModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-resume-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = ["gan", "--dataset", "toy:ring8", "--steps", "20", "--g-hidden", "8", "--d-hidden", "8",
+                     "--pack", "1", "--no-ema", "--batch-size", "16", "--sample-every", "0", "--out", folder]
+        try TrainCommand.parse(first).run(invocation: first)
+        let run = try RunFolder(creating: folder, resuming: true)
+        var saved = try run.readConfiguration()
+        #expect(saved.adversarial?.generatorHidden == [8] && saved.adversarial?.packing == nil)
+        // The recorded arguments without the hidden sizes, packing and average: today's defaults
+        // would rebuild the packed 256-unit recipe from them.
+        saved.arguments = ["gan", "--dataset", "toy:ring8", "--steps", "20", "--batch-size", "16", "--sample-every", "0", "--out", folder]
+        try run.writeConfiguration(saved)
+
+        let resumed = ["gan", "--resume", "--steps", "30", "--out", folder]
+        try TrainCommand.parse(resumed).run(invocation: resumed)
+        let after = try run.readConfiguration()
+        #expect(after.adversarial == saved.adversarial)
+        #expect(after.adversarialTraining?.steps == 30 && after.adversarialTraining?.batchSize == 16)
+        #expect(after.adversarialTraining?.optimizer == saved.adversarialTraining?.optimizer)
     }
 
     /// --temperature scales a model's noise; it must be positive and makes no sense for real data.
