@@ -14,6 +14,7 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
     case parzen, frechet
     case classifierScore = "classifier-score"
     case precisionRecall = "precision-recall"
+    case densityCoverage = "density-coverage"
     case labelAccuracy = "label-accuracy"
     case codeAccuracy = "code-accuracy"
     case modes, accuracy
@@ -30,6 +31,7 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
         case .frechet: return "Fréchet distance of MNIST-classifier features, samples vs test set"
         case .classifierScore: return "exp(E KL(p(y|x) ‖ p(y))) of samples under the MNIST classifier"
         case .precisionRecall: return "precision and recall in classifier-feature space, k = 3 (Kynkäänniemi et al. 2019)"
+        case .densityCoverage: return "density and coverage in classifier-feature space, k = 5 (Naeem et al. 2020): about 1 and 0.97 for real data"
         case .labelAccuracy: return "fraction of conditional samples classified as their label"
         case .codeAccuracy: return "InfoGAN: classifier accuracy of samples per categorical code, best code-to-class assignment"
         case .modes: return "modes covered, high-quality fraction, reverse KL, exact log-density (2-D toys)"
@@ -206,7 +208,7 @@ private struct EvaluationContext {
             print("wrote \(url.path): each row a sample, then its 5 nearest training images (Euclidean, pixel space)")
         case .codeAccuracy:
             try measureCodeAccuracy(into: &report)
-        case .parzen, .frechet, .classifierScore, .precisionRecall, .labelAccuracy, .modes:
+        case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy, .modes:
             let (samples, labels) = try generate(metric)
             let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model))"
                 + command.temperaturePhrase + " against \(test.count) test examples"
@@ -331,7 +333,7 @@ private struct SampleMetrics {
             let validation = training.examples.sliced(start..<min(start + 1000, training.count), alongAxis: 0).flattened()
             let result = ParzenWindow.evaluate(test: test.examples.flattened(), validation: validation, samples: samples.flattened())
             report.record(result, protocol: onWhat + "; sigma chosen on 1,000 images of train[\(start):]")
-        case .frechet, .classifierScore, .precisionRecall, .labelAccuracy:
+        case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
             guard isImages(test) else { throw RunError("--metrics \(metric.rawValue) needs image data; use modes for 2-D toys") }
             let classifier = try ShippedClassifier.load(command.classifier)
             let generated = ClassifierFeatures.extract(classifier, from: samples)
@@ -353,6 +355,10 @@ private struct SampleMetrics {
                 let real = ClassifierFeatures.extract(classifier, from: test.examples)
                 report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: command.neighbours),
                               protocol: onWhat + "; MNIST-classifier features, k = \(command.neighbours)")
+            case .densityCoverage:
+                let real = ClassifierFeatures.extract(classifier, from: test.examples)
+                report.record(DensityCoverage.measure(real: real.features, generated: generated.features),
+                              protocol: onWhat + "; MNIST-classifier features, k = 5")
             default:
                 guard let labels else { throw RunError("--metrics label-accuracy needs a conditional model") }
                 let predicted = generated.logits.argmax(alongAxis: 1)

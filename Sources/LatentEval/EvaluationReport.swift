@@ -110,6 +110,12 @@ public struct EvaluationReport: Sendable, Equatable {
         record(.recall, result.recall, protocol: `protocol`)
     }
 
+    /// `density` and `coverage`.
+    public mutating func record(_ result: DensityCoverage, protocol: String) {
+        record("density", .number(result.density), protocol: `protocol`)
+        record("coverage", .number(result.coverage), protocol: `protocol`)
+    }
+
     /// `modes_covered`, `high_quality` and `reverse_kl`.
     public mutating func record(_ coverage: ModeCoverage, protocol: String) {
         record(.modesCovered, coverage.modesCovered, protocol: `protocol`)
