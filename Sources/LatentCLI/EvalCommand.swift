@@ -150,7 +150,7 @@ struct EvalCommand: ParsableCommand {
         let count = min(samples, training.count)
         let stand = training.examples.sliced(0..<count, alongAxis: 0)
         let onWhat = "\(count) training images of \(specification) standing in for samples, against \(test.count) test images"
-        for metric in metrics ?? (isImages(test) ? [.frechet, .classifierScore, .precisionRecall] : [.modes]) {
+        for metric in metrics ?? (isImages(test) ? [.frechet, .classifierScore, .precisionRecall, .densityCoverage] : [.modes]) {
             // The score of real data is the test set's own (the calibration the docs quote).
             let scoresTest = metric == .classifierScore
             try SampleMetrics(command: self, test: test, source: source).measure(
