@@ -20,13 +20,6 @@ public struct DensityCoverage: Sendable, Equatable {
     /// The neighbourhood size.
     public let k: Int
 
-    /// Creates a result.
-    public init(density: Double, coverage: Double, k: Int) {
-        self.density = density
-        self.coverage = coverage
-        self.k = k
-    }
-
     /// Measures density and coverage of `generated` against `real`.
     ///
     /// - Parameters:
