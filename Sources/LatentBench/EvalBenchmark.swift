@@ -13,13 +13,13 @@ import LatentTensor
 struct EvalBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Parzen window, classifier features, Fréchet distance, precision/recall.")
+        abstract: "Parzen window, classifier features, Fréchet distance, precision/recall, density/coverage.")
 
     @Option(help: "Threads for oneDNN and the engine's worker pool (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Comma-separated sections to run: parzen, features, frechet, precision-recall.")
-    var sections: String = "parzen,features,frechet,precision-recall"
+    @Option(help: "Comma-separated sections to run: parzen, features, frechet, precision-recall, density-coverage.")
+    var sections: String = "parzen,features,frechet,precision-recall,density-coverage"
 
     @Option(help: "Kernel centres (the model's samples) for the Parzen window.")
     var samples: Int = 10_000
@@ -34,10 +34,10 @@ struct EvalBenchmark: ParsableCommand {
     var dataDir: String?
 
     func validate() throws {
-        let known: Set = ["parzen", "features", "frechet", "precision-recall"]
+        let known: Set = ["parzen", "features", "frechet", "precision-recall", "density-coverage"]
         for section in sections.split(separator: ",") where !known.contains(String(section)) {
             throw ValidationError(
-                "--sections: unknown section '\(section)'; use parzen, features, frechet or precision-recall."
+                "--sections: unknown section '\(section)'; use parzen, features, frechet, precision-recall or density-coverage."
             )
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
@@ -111,6 +111,16 @@ struct EvalBenchmark: ParsableCommand {
                 ("name", .text("precision_recall")), ("count", .integer(test)), ("k", .integer(3)),
                 ("seconds", .number(seconds)), ("precision", .number(result!.precision)),
                 ("recall", .number(result!.recall)),
+            ])
+        }
+        if chosen.contains("density-coverage") {
+            let (real, other) = extractFeatures()
+            var result: DensityCoverage?
+            let seconds = time { result = DensityCoverage.measure(real: real, generated: other) }
+            Report.line([
+                ("name", .text("density_coverage")), ("count", .integer(test)), ("k", .integer(5)),
+                ("seconds", .number(seconds)), ("density", .number(result!.density)),
+                ("coverage", .number(result!.coverage)),
             ])
         }
     }
