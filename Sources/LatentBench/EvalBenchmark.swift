@@ -103,25 +103,26 @@ struct EvalBenchmark: ParsableCommand {
                 ("value", .number(distance)),
             ])
         }
-        if chosen.contains("precision-recall") {
+        /// Times one k-nearest-neighbour measure of the two feature sets and prints its line.
+        func neighbourMeasure(_ name: String, k: Int, _ measure: (Tensor, Tensor) -> [(String, Double)]) {
             let (real, other) = extractFeatures()
-            var result: PrecisionRecall?
-            let seconds = time { result = PrecisionRecall.measure(real: real, generated: other) }
-            Report.line([
-                ("name", .text("precision_recall")), ("count", .integer(test)), ("k", .integer(3)),
-                ("seconds", .number(seconds)), ("precision", .number(result!.precision)),
-                ("recall", .number(result!.recall)),
-            ])
+            var values: [(String, Double)] = []
+            let seconds = time { values = measure(real, other) }
+            Report.line(
+                [("name", .text(name)), ("count", .integer(test)), ("k", .integer(k)), ("seconds", .number(seconds))]
+                    + values.map { ($0.0, .number($0.1)) })
+        }
+        if chosen.contains("precision-recall") {
+            neighbourMeasure("precision_recall", k: 3) { real, other in
+                let result = PrecisionRecall.measure(real: real, generated: other)
+                return [("precision", result.precision), ("recall", result.recall)]
+            }
         }
         if chosen.contains("density-coverage") {
-            let (real, other) = extractFeatures()
-            var result: DensityCoverage?
-            let seconds = time { result = DensityCoverage.measure(real: real, generated: other) }
-            Report.line([
-                ("name", .text("density_coverage")), ("count", .integer(test)), ("k", .integer(5)),
-                ("seconds", .number(seconds)), ("density", .number(result!.density)),
-                ("coverage", .number(result!.coverage)),
-            ])
+            neighbourMeasure("density_coverage", k: 5) { real, other in
+                let result = DensityCoverage.measure(real: real, generated: other)
+                return [("density", result.density), ("coverage", result.coverage)]
+            }
         }
     }
 
