@@ -9,35 +9,38 @@ extension TrainCommand {
     func trainClassifier(arguments: [String]?, continuing saved: RunConfiguration? = nil) throws {
         let training = try DataLoading.load(data, split: .train)
         let test = try DataLoading.load(data, split: .test)
-        var configuration = ClassifierConfiguration()
-        configuration.architecture = classifierArchitecture
-        configuration.imageShape = training.exampleShape
-        configuration.classCount = training.classCount ?? 10
-        if classifierArchitecture == .mlp { configuration.featureCount = 256; configuration.dropout = 0 }
-        // Standardise by the training set's own statistics (for MNIST, 0.1307 and 0.3081).
-        let statistics = training.examples.withUnsafeScalars { values -> (Float, Float) in
-            let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))
-            let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(max(values.count, 1))
-            return (Float(mean), Float(max(variance.squareRoot(), 1e-6)))
-        }
-        configuration.inputMean = statistics.0
-        configuration.inputStandardDeviation = statistics.1
-        var options = ClassifierTrainingOptions()
-        options.epochs = epochs ?? 5
-        options.batchSize = batchSize ?? 128
-        options.learningRate = learningRate ?? 1e-3
-        options.learningRateDecay = learningRateDecay
-        options.seed = seed
-        options.logEvery = logEvery
-        options.trainingLimit = trainingLimit
-        options.testLimit = testLimit
         // A resume with only continuation options keeps the run's own model and options.
-        if let savedConfiguration = saved?.classifier, var savedOptions = saved?.classifierTraining {
-            configuration = savedConfiguration
-            if let epochs { savedOptions.epochs = epochs }
-            savedOptions.logEvery = logEvery
+        let configuration = saved?.classifier ?? {
+            var configuration = ClassifierConfiguration()
+            configuration.architecture = classifierArchitecture
+            configuration.imageShape = training.exampleShape
+            configuration.classCount = training.classCount ?? 10
+            if classifierArchitecture == .mlp { configuration.featureCount = 256; configuration.dropout = 0 }
+            // Standardise by the training set's own statistics (for MNIST, 0.1307 and 0.3081).
+            let statistics = training.examples.withUnsafeScalars { values -> (Float, Float) in
+                let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))
+                let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(max(values.count, 1))
+                return (Float(mean), Float(max(variance.squareRoot(), 1e-6)))
+            }
+            configuration.inputMean = statistics.0
+            configuration.inputStandardDeviation = statistics.1
+            return configuration
+        }()
+        var options: ClassifierTrainingOptions
+        if let savedOptions = saved?.classifierTraining {
             options = savedOptions
+            if let epochs { options.epochs = epochs }
+        } else {
+            options = ClassifierTrainingOptions()
+            options.epochs = epochs ?? 5
+            options.batchSize = batchSize ?? 128
+            options.learningRate = learningRate ?? 1e-3
+            options.learningRateDecay = learningRateDecay
+            options.seed = seed
+            options.trainingLimit = trainingLimit
+            options.testLimit = testLimit
         }
+        options.logEvery = logEvery
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,

@@ -119,24 +119,24 @@ struct TrainCommand: ParsableCommand {
     /// of 128, Adam 1e-3) with the options given over it, or a continued run's own options
     /// (`saved`) with the continuation options given over them.
     func variationalOptions(continuing saved: VariationalTrainingOptions? = nil) -> VariationalTrainingOptions {
-        if var options = saved {
+        var options: VariationalTrainingOptions
+        if let saved {
+            options = saved
             if let epochs { options.epochs = epochs }
-            options.checkpointEvery = checkpointEvery
-            options.logEvery = logEvery
-            return options
+        } else {
+            options = VariationalTrainingOptions()
+            options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
+            options.batchSize = batchSize ?? 128
+            options.learningRate = learningRate ?? 1e-3
+            options.adamEpsilon = variational.adamEpsilon ?? (variational.schedule == .iwaePaper ? 1e-4 : 1e-8)
+            options.finalLearningRate = variational.finalLearningRate
+            options.seed = seed
+            options.dataProtocol = variational.dataProtocol
+            options.schedule = variational.schedule
+            options.initializesOutputBias = variational.initOutputBias
+            options.trainingLimit = trainingLimit
+            options.testLimit = testLimit
         }
-        var options = VariationalTrainingOptions()
-        options.epochs = epochs ?? variational.schedule.prescribedEpochs ?? 10
-        options.batchSize = batchSize ?? 128
-        options.learningRate = learningRate ?? 1e-3
-        options.adamEpsilon = variational.adamEpsilon ?? (variational.schedule == .iwaePaper ? 1e-4 : 1e-8)
-        options.finalLearningRate = variational.finalLearningRate
-        options.seed = seed
-        options.dataProtocol = variational.dataProtocol
-        options.schedule = variational.schedule
-        options.initializesOutputBias = variational.initOutputBias
-        options.trainingLimit = trainingLimit
-        options.testLimit = testLimit
         options.checkpointEvery = checkpointEvery
         options.logEvery = logEvery
         return options
@@ -145,10 +145,13 @@ struct TrainCommand: ParsableCommand {
     private func trainVariational(arguments: [String]?, continuing saved: RunConfiguration?) throws {
         let training = try DataLoading.load(data, split: .train)
         let test = try DataLoading.load(data, split: .test)
-        var configuration = variational.configuration(kind: model.variationalKind!)
-        configuration.imageShape = training.exampleShape
-        configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
-        if let savedConfiguration = saved?.variational { configuration = savedConfiguration }
+        // A resume with only continuation options keeps the run's own model and options.
+        let configuration = saved?.variational ?? {
+            var configuration = variational.configuration(kind: model.variationalKind!)
+            configuration.imageShape = training.exampleShape
+            configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
+            return configuration
+        }()
         let options = variationalOptions(continuing: saved?.variationalTraining)
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try VariationalTrainer(
