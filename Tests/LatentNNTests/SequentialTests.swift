@@ -39,6 +39,31 @@ struct SequentialTests {
         #expect(Close.tensors(chain(input), second(first(input).tanh())))
     }
 
+    /// A Linear followed by ReLU or LeakyReLU runs as one fused op, with the unfused values and
+    /// gradients; a Linear without a bias, or before another layer, runs alone.
+    @Test mutating func fusesALinearWithTheActivationAfterIt() {
+        let first = Linear(inputFeatures: 4, outputFeatures: 6, using: &generator)
+        let second = Linear(inputFeatures: 6, outputFeatures: 5, using: &generator)
+        let third = Linear(inputFeatures: 5, outputFeatures: 3, bias: false, using: &generator)
+        let chain = Sequential([
+            first, ReLU(), second, LeakyReLU(negativeSlope: 0.2), third, ReLU(), Tanh(),
+        ])
+        let input = Tensor(randomNormal: [7, 4], using: &generator).requiringGradient()
+        let output = chain(input)
+        let reference = third(second(first(input).relu()).leakyReLU(negativeSlope: 0.2)).relu().tanh()
+        #expect(output.scalars == reference.scalars)
+        let targets = [input] + chain.parameters.map(\.value)
+        let gradients = output.sum().gradients(withRespectTo: targets)
+        let expected = reference.sum().gradients(withRespectTo: targets)
+        for (index, (a, b)) in zip(gradients, expected).enumerated() {
+            #expect(Close.tensors(a, b, tolerance: 1e-6), "target \(index)")
+        }
+        let hidden = Sequential([first, ReLU()])(input)
+        #expect(hidden.node?.operation == "addBiasLeakyReLU")
+        #expect(Sequential([third, ReLU()])(input.matmul(Tensor(zeros: [4, 5])))
+            .node?.operation == "relu")
+    }
+
     @Test mutating func trainingModeReachesEveryLayer() {
         let model = Classifier(using: &generator)
         model.eval()

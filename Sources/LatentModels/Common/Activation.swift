@@ -14,4 +14,14 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         case .softplus: return x.softplus()
         }
     }
+
+    /// The same nonlinearity as a linear layer's fused bias activation, where there is one
+    /// (``LatentTensor/Tensor/addingBias(_:activation:)``).
+    public var fusedWithBias: Tensor.BiasActivation? {
+        switch self {
+        case .relu: return .relu
+        case .leakyReLU: return .leakyReLU(negativeSlope: 0.2)
+        case .tanh, .elu, .softplus: return nil
+        }
+    }
 }

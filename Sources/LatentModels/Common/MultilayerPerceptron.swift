@@ -30,8 +30,13 @@ public final class MultilayerPerceptron: Module {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var hidden = input
         for (index, layer) in layers.enumerated() {
-            hidden = layer(hidden)
-            if index < layers.count - 1 { hidden = activation(hidden) }
+            if index == layers.count - 1 {
+                hidden = layer(hidden)
+            } else if let fused = activation.fusedWithBias {
+                hidden = layer(hidden, activation: fused)
+            } else {
+                hidden = activation(layer(hidden))
+            }
         }
         return hidden
     }

@@ -41,8 +41,23 @@ public final class Linear: Layer {
         callAsFunction(input, weight: weight.value)
     }
 
+    /// Applies the layer and then `activation` (ReLU, leaky ReLU), the activation fused with the
+    /// bias in one pass over the output (``Tensor/addingBias(_:activation:)``): the same values
+    /// as `layer(input).relu()`. ``Sequential`` calls it for a linear layer its next layer
+    /// activates.
+    public func callAsFunction(_ input: Tensor, activation: Tensor.BiasActivation) -> Tensor {
+        callAsFunction(input, weight: weight.value, activation: activation)
+    }
+
     /// Applies the layer with `weight` in place of the stored one (spectral normalisation).
     public func callAsFunction(_ input: Tensor, weight: Tensor) -> Tensor {
+        callAsFunction(input, weight: weight, activation: .identity)
+    }
+
+    /// Applies the layer with `weight` in place of the stored one, then `activation`.
+    public func callAsFunction(
+        _ input: Tensor, weight: Tensor, activation: Tensor.BiasActivation
+    ) -> Tensor {
         precondition(
             input.rank >= 1 && input.shape[input.rank - 1] == weight.shape[1],
             "Linear: input \(input.shape) does not end in \(weight.shape[1]) features "
@@ -50,7 +65,11 @@ public final class Linear: Layer {
         )
         let matrix = input.rank == 2 ? input : input.reshaped(to: [-1, weight.shape[1]])
         var output = matrix.matmul(weight, transposingOther: true)
-        if let bias { output = output + bias.value }
+        if let bias {
+            output = output.addingBias(bias.value, activation: activation)
+        } else if case .leakyReLU(let slope) = activation {
+            output = slope == 0 ? output.relu() : output.leakyReLU(negativeSlope: slope)
+        }
         return input.rank == 2
             ? output : output.reshaped(to: input.shape.dropLast() + [weight.shape[0]])
     }

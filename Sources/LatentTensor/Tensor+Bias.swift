@@ -1,0 +1,80 @@
+extension Tensor {
+    /// The nonlinearity ``addingBias(_:activation:)`` applies after the bias, in the same pass.
+    public enum BiasActivation: Sendable, Equatable {
+        /// No nonlinearity: `x + bias`.
+        case identity
+        /// `x` where positive, `negativeSlope · x` elsewhere; a slope of 0 is ReLU.
+        /// The slope must not be negative: the pullback reads the sign from the output.
+        case leakyReLU(negativeSlope: Float)
+
+        /// `max(x, 0)`.
+        public static let relu = BiasActivation.leakyReLU(negativeSlope: 0)
+    }
+
+    /// `activation(self + bias)` with `bias` added along the last axis, in one pass.
+    ///
+    /// The same values as `(self + bias).relu()` (or `.leakyReLU(negativeSlope:)`, or the plain
+    /// sum), bit for bit, without the intermediate sum: a linear layer followed by its activation
+    /// reads and writes its output once instead of twice, and the tape keeps only the output
+    /// (the activation's derivative is read from the output's sign). ``Sequential`` and the
+    /// models' MLPs use it for every linear layer a ReLU or leaky ReLU follows.
+    ///
+    /// - Precondition: `bias` has rank 1 and as many elements as this tensor's last axis; a
+    ///   leaky ReLU's slope is not negative.
+    public func addingBias(_ bias: Tensor, activation: BiasActivation = .identity) -> Tensor {
+        precondition(
+            rank >= 1 && bias.rank == 1 && bias.shape[0] == shape[rank - 1],
+            "addingBias: bias \(bias.shape) does not match the last axis of \(shape)")
+        let x = self
+        let features = bias.scalarCount
+        let rows = features == 0 ? 0 : scalarCount / features
+        let result = TensorStorage(uninitializedCount: scalarCount)
+        let source = x.storage.base, offsets = bias.storage.base, target = result.base
+        let grain = Swift.max(1, Parallel.grain / Swift.max(features, 1))
+        switch activation {
+        case .identity:
+            Parallel.forRanges(rows, grain: grain) { range in
+                for row in range {
+                    let input = source + row &* features, output = target + row &* features
+                    for j in 0..<features { output[j] = input[j] + offsets[j] }
+                }
+            }
+            return Tensor(shape: shape, storage: result, recording: [x, bias], operation: "addBias") {
+                upstream, needed in
+                [needed[0] ? upstream : nil, needed[1] ? upstream.summed(toShape: bias.shape) : nil]
+            }
+        case .leakyReLU(let slope):
+            precondition(slope >= 0, "addingBias: leaky ReLU slope \(slope) is negative")
+            // `Scalar.ReLU` and `Scalar.LeakyReLU` exactly, so the values match the unfused ops.
+            if slope == 0 {
+                Parallel.forRanges(rows, grain: grain) { range in
+                    for row in range {
+                        let input = source + row &* features, output = target + row &* features
+                        for j in 0..<features { output[j] = Swift.max(input[j] + offsets[j], 0) }
+                    }
+                }
+            } else {
+                Parallel.forRanges(rows, grain: grain) { range in
+                    for row in range {
+                        let input = source + row &* features, output = target + row &* features
+                        for j in 0..<features {
+                            let sum = input[j] + offsets[j]
+                            output[j] = sum > 0 ? sum : slope * sum
+                        }
+                    }
+                }
+            }
+            // With a slope ≥ 0 the output is positive exactly where the sum is, so the
+            // derivative (1 there, `slope` elsewhere) comes from the output; the sum is not kept.
+            let output = Tensor(shape: shape, storage: result)
+            return Tensor(
+                shape: shape, storage: result, recording: [x, bias], operation: "addBiasLeakyReLU"
+            ) { upstream, needed in
+                let gradient = Tensor.maskedProduct(
+                    upstream, output, Scalar.LeakyReLUDerivative(negativeSlope: slope))
+                return [needed[0] ? gradient : nil,
+                        needed[1] ? gradient.summed(toShape: bias.shape) : nil]
+            }
+        }
+    }
+}
