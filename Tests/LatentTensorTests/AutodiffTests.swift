@@ -69,6 +69,26 @@ struct AutodiffTests {
         #expect(Close.tensor(gradient, shape: [2], [7, 9]))
     }
 
+    // Backpropagation adds a gradient into a sum in place only when nothing else holds the
+    // sum: the seed, a target's result and a gradient routed to two inputs stay as they were.
+    @Test func accumulatingInPlaceLeavesSharedGradientsAlone() {
+        let x = Tensor(shape: [300, 512], repeating: 0.5).requiringGradient()
+        let threeUses = (x * 2 + x * 3 + x * 4).sum().gradients(withRespectTo: [x])[0]
+        #expect(threeUses.scalars.allSatisfy { $0 == 9 })
+
+        let seed = Tensor([1, 1])
+        let small = Tensor([1, 2]).requiringGradient()
+        // `+` hands the seed itself to both operands; the second use adds to that sum.
+        let gradient = (small + small + small).gradients(withRespectTo: [small], seed: seed)[0]
+        #expect(gradient.scalars == [3, 3])
+        #expect(seed.scalars == [1, 1])
+
+        let hidden = small * 1
+        let gradients = (hidden + hidden + hidden * 2).sum().gradients(withRespectTo: [hidden, small])
+        #expect(gradients[0].scalars == [4, 4])
+        #expect(gradients[1].scalars == [4, 4])
+    }
+
     @Test func unusedTargetGetsZeros() {
         let x = Tensor([1, 2]).requiringGradient()
         let unused = Tensor(shape: [2, 2], repeating: 1).requiringGradient()

@@ -88,7 +88,18 @@ private struct Backpropagation {
                     "backward of \(node.operation): gradient of shape \(gradient.shape) for an input "
                         + "of shape \(input.shape)")
                 let inputID = ObjectIdentifier(input)
-                pending[inputID] = pending[inputID].map { $0 + gradient } ?? gradient
+                if var accumulated = pending.removeValue(forKey: inputID) {
+                    // A sum nothing else holds is added to in place when no graph is being
+                    // recorded: one pass and no new buffer per extra use of a tensor.
+                    if !GradientRecording.isEnabled && isKnownUniquelyReferenced(&accumulated.storage) {
+                        Elementwise.addInPlace(accumulated.storage, gradient.storage)
+                        pending[inputID] = accumulated
+                    } else {
+                        pending[inputID] = accumulated + gradient
+                    }
+                } else {
+                    pending[inputID] = gradient
+                }
             }
         }
         return targets.map { results[ObjectIdentifier($0)] ?? Tensor(zeros: $0.shape) }

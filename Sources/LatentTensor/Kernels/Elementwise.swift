@@ -49,6 +49,15 @@ enum Elementwise {
         return result
     }
 
+    /// `target[i] += source[i]` over storages of equal size; the caller owns `target` alone.
+    static func addInPlace(_ target: TensorStorage, _ source: TensorStorage) {
+        precondition(target.count == source.count, "addInPlace: \(target.count) and \(source.count) scalars")
+        let destination = target.base, values = source.base
+        Parallel.forRanges(target.count) { range in
+            for index in range { destination[index] += values[index] }
+        }
+    }
+
     /// `result[i] = a[i] * b[i] + c[i]` for equal shapes, in one pass (two roundings, as the
     /// separate ops).
     static func multiplyAdd(_ a: Tensor, _ b: Tensor, _ c: Tensor) -> TensorStorage {
