@@ -116,37 +116,36 @@ struct DCGANWorkload {
 /// β = (0.5, 0.9), batch 256. The penalty's gradient is taken through the critic's gradient
 /// (`createsGraph: true`).
 struct WGANGPWorkload {
-    let generatorLayers: [Linear]
-    let criticLayers: [Linear]
+    let generator: Sequential
+    let critic: Sequential
     let ring = ToyDistribution.ring(count: 8, radius: 2, standardDeviation: 0.02)
     static let batch = 256, criticSteps = 5, penaltyWeight: Float = 10
 
+    /// Sequentials of Linear and ReLU layers, as the PyTorch reference's `nn.Sequential`; each
+    /// Linear runs with its ReLU fused into the bias.
     init() {
         var generator = SplitMix64(seed: 5)
         let sizes = [2, 512, 512, 512]
-        generatorLayers = (0..<4).map { index in
-            Linear(inputFeatures: sizes[index], outputFeatures: index == 3 ? 2 : sizes[index + 1], using: &generator)
+        func mlp(output: Int) -> Sequential {
+            var layers: [any Layer] = []
+            for index in 0..<4 {
+                layers.append(Linear(
+                    inputFeatures: sizes[index], outputFeatures: index == 3 ? output : sizes[index + 1],
+                    using: &generator))
+                if index < 3 { layers.append(ReLU()) }
+            }
+            return Sequential(layers)
         }
-        criticLayers = (0..<4).map { index in
-            Linear(inputFeatures: sizes[index], outputFeatures: index == 3 ? 1 : sizes[index + 1], using: &generator)
-        }
-    }
-
-    static func apply(_ layers: [Linear], _ input: Tensor) -> Tensor {
-        var x = input
-        for (index, layer) in layers.enumerated() {
-            x = layer(x)
-            if index < layers.count - 1 { x = x.relu() }
-        }
-        return x
+        self.generator = mlp(output: 2)
+        critic = mlp(output: 1)
     }
 
     func run(steps: Int, warmup: Int) -> [(String, Report.Value)] {
         let batch = Self.batch
         let generatorOptimizer = Adam(learningRate: 1e-4, beta1: 0.5, beta2: 0.9)
         let criticOptimizer = Adam(learningRate: 1e-4, beta1: 0.5, beta2: 0.9)
-        let generatorParameters = generatorLayers.flatMap(\.parameters)
-        let criticParameters = criticLayers.flatMap(\.parameters)
+        let generatorParameters = self.generator.parameters
+        let criticParameters = critic.parameters
         var generator = SplitMix64(seed: 6)
         var start = now()
         var criticLoss: Float = 0, generatorLoss: Float = 0
@@ -155,21 +154,21 @@ struct WGANGPWorkload {
             for _ in 0..<Self.criticSteps {
                 let real = ring.sample(count: batch, using: &generator)
                 let z = Tensor(randomNormal: [batch, 2], using: &generator)
-                let fake = withoutGradients { Self.apply(generatorLayers, z) }
+                let fake = withoutGradients { self.generator(z) }
                 let alpha = Tensor(randomUniform: [batch, 1], using: &generator)
                 let interpolated = (alpha * real + (1 - alpha) * fake).requiringGradient()
-                let inputGradient = Self.apply(criticLayers, interpolated).sum()
+                let inputGradient = critic(interpolated).sum()
                     .gradients(withRespectTo: [interpolated], createsGraph: true)[0]
                 let norm = (inputGradient.squared().sum(alongAxis: 1) + 1e-12).sqrt()
                 let penalty = (norm - 1).squared().mean()
-                let loss = Self.apply(criticLayers, fake).mean() - Self.apply(criticLayers, real).mean()
+                let loss = critic(fake).mean() - critic(real).mean()
                     + Self.penaltyWeight * penalty
                 criticOptimizer.update(
                     criticParameters, with: loss.gradients(withRespectTo: criticParameters.map(\.value)))
                 criticLoss = loss.scalar
             }
             let z = Tensor(randomNormal: [batch, 2], using: &generator)
-            let loss = -Self.apply(criticLayers, Self.apply(generatorLayers, z)).mean()
+            let loss = -critic(self.generator(z)).mean()
             generatorOptimizer.update(
                 generatorParameters, with: loss.gradients(withRespectTo: generatorParameters.map(\.value)))
             generatorLoss = loss.scalar

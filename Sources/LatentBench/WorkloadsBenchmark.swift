@@ -131,11 +131,11 @@ struct VAEWorkload {
 
     /// The summed negative ELBO of a batch `[batch, 784]` (one reparameterised draw).
     func loss(_ x: Tensor, using generator: inout SplitMix64) -> Tensor {
-        let hidden = fc1(x).relu()
+        let hidden = fc1(x, activation: .relu)
         let mean = fc21(hidden), logVariance = fc22(hidden)
         let noise = Tensor(randomNormal: mean.shape, using: &generator)
         let z = mean + (0.5 * logVariance).exp() * noise
-        let logits = fc4(fc3(z).relu())
+        let logits = fc4(fc3(z, activation: .relu))
         let reconstruction = binaryCrossEntropy(logits: logits, labels: x, reduction: .sum)
         let kl = -0.5 * (1 + logVariance - mean.squared() - logVariance.exp()).sum()
         return reconstruction + kl
