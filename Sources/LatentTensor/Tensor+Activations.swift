@@ -89,18 +89,23 @@ extension Tensor {
     }
 
     /// `upstream · f(x)` for a piecewise-constant `f` of the input (an activation's derivative);
-    /// the factor is a constant, so the product stays differentiable in `upstream`. Outside a
-    /// recorded backward pass it is one fused loop.
-    static func maskedProduct(
-        _ upstream: Tensor, _ x: Tensor, _ derivative: some UnaryScalarFunction
+    /// the factor is a constant, so the product stays differentiable in `upstream`, and its own
+    /// pullback is the same masked product. One fused loop, in a recorded backward pass too.
+    static func maskedProduct<Derivative: UnaryScalarFunction>(
+        _ upstream: Tensor, _ x: Tensor, _ derivative: Derivative
     ) -> Tensor {
-        if !GradientRecording.isEnabled && upstream.shape == x.shape {
-            return Tensor(
-                shape: x.shape,
-                storage: Elementwise.zipSameShape(upstream, x, Scalar.ScaledBy(derivative: derivative)))
+        guard upstream.shape == x.shape else {
+            let factor = Tensor(shape: x.shape, storage: Elementwise.map(x.value, derivative))
+            return upstream * factor
         }
-        let factor = Tensor(shape: x.shape, storage: Elementwise.map(x.value, derivative))
-        return upstream * factor
+        let storage = Elementwise.zipSameShape(upstream, x, Scalar.ScaledBy(derivative: derivative))
+        guard GradientRecording.isEnabled && upstream.requiresGradient else {
+            return Tensor(shape: x.shape, storage: storage)
+        }
+        let input = x.value
+        return Tensor(shape: x.shape, storage: storage, recording: [upstream], operation: "maskedProduct") {
+            gradient, _ in [maskedProduct(gradient, input, derivative)]
+        }
     }
 
     /// The binary cross-entropy of `labels` under Bernoulli distributions with these logits, per
