@@ -1,4 +1,4 @@
-import LatentTensor
+@testable import LatentTensor
 import TestSupport
 import Testing
 
@@ -63,12 +63,14 @@ struct MatrixMultiplyTests {
         #expect(Close.tensor(product, shape: [m, n], expected, tolerance: tolerance), "m \(m) k \(k) n \(n)")
     }
 
-    /// Products of at least `GEMM.splitWork` multiply–adds are shared out over the worker pool
-    /// in blocks of C's rows (taller than wide) or columns (wider than tall), block edges on
-    /// multiples of 16: sizes that leave ragged and empty blocks, every transpose.
+    /// Products of at least `GEMM.splitWork` multiply–adds, or with at least `GEMM.splitOutput`
+    /// outputs (a 2-D input's first layer, k = 2), are shared out over the worker pool in blocks
+    /// of C's rows (taller than wide) or columns (wider than tall), block edges on multiples of
+    /// 16: sizes that leave ragged and empty blocks, every transpose.
     @Test(arguments: transposes)
     mutating func splitProductsMatchNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
-        for (m, k, n) in [(131, 97, 83), (17, 120, 613), (1, 2048, 515)] {
+        #expect(300 * 2 * 515 < GEMM.splitWork && 300 * 515 >= GEMM.splitOutput)
+        for (m, k, n) in [(131, 97, 83), (17, 120, 613), (1, 2048, 515), (300, 2, 515)] {
             expectProductMatchesNaiveLoop(
                 m: m, k: k, n: n, transposingSelf: transposingSelf, transposingOther: transposingOther,
                 tolerance: 1e-4)

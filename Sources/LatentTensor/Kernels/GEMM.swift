@@ -42,7 +42,9 @@ public enum GEMM {
             let product = Product(
                 transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, alpha: alpha,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            if m * n * k >= splitWork, Parallel.threadCount > 1, let pool = WorkerPool.shared {
+            if m * n * k >= splitWork || m * n >= splitOutput, Parallel.threadCount > 1,
+                let pool = WorkerPool.shared
+            {
                 let parts = min(Parallel.threadCount, pool.workerCount + 1)
                 let ran = pool.run(chunks: parts) { part in
                     OpenMPThreads.singleThreaded { product.part(part, of: parts).compute() }
@@ -59,6 +61,10 @@ public enum GEMM {
     /// part a single-threaded oneDNN call on its own core; smaller ones run on the calling
     /// thread alone (2²⁰ multiply–adds, 128 × 128 × 64, take about 13 µs on one core).
     static let splitWork = 1 << 20
+
+    /// Products with an output this large are shared out too, however short their inner
+    /// dimension: with k of 2 (a 2-D input's first layer) writing C is the work.
+    static let splitOutput = 1 << 16
 
     #if !canImport(Accelerate)
         /// One `dnnl_sgemm` call's arguments.
