@@ -70,11 +70,42 @@ extension Tensor {
             return Tensor(
                 shape: shape, storage: result, recording: [x, bias], operation: "addBiasLeakyReLU"
             ) { upstream, needed in
+                if !GradientRecording.isEnabled && needed[1] && upstream.shape == output.shape {
+                    let (gradient, biasGradient) = Self.leakyReLUPullback(
+                        upstream, output, slope: slope, rows: rows, features: features)
+                    return [needed[0] ? gradient : nil, biasGradient]
+                }
                 let gradient = Tensor.maskedProduct(
                     upstream, output, Scalar.LeakyReLUDerivative(negativeSlope: slope))
                 return [needed[0] ? gradient : nil,
                         needed[1] ? gradient.summed(toShape: bias.shape) : nil]
             }
         }
+    }
+
+    /// The masked gradient and its column sums (the bias's gradient) in one pass, outside a
+    /// recorded backward pass. Columns are shared out and each is summed over the rows in order,
+    /// as `summed(toShape:)` does, so the sums are the unfused ones bit for bit.
+    private static func leakyReLUPullback(
+        _ upstream: Tensor, _ output: Tensor, slope: Float, rows: Int, features: Int
+    ) -> (Tensor, Tensor) {
+        let gradient = TensorStorage(uninitializedCount: rows * features)
+        let sums = TensorStorage(count: features, repeating: 0)
+        let source = upstream.storage.base, signs = output.storage.base
+        let target = gradient.base, total = sums.base
+        Parallel.forRanges(features, grain: Swift.max(1, Parallel.grain / Swift.max(rows, 1))) { columns in
+            let start = columns.lowerBound, width = columns.count
+            for row in 0..<rows {
+                let offset = row &* features &+ start
+                let input = source + offset, sign = signs + offset, out = target + offset
+                let sum = total + start
+                for j in 0..<width {
+                    let value = input[j] * (sign[j] > 0 ? 1 : slope)
+                    out[j] = value
+                    sum[j] += value
+                }
+            }
+        }
+        return (Tensor(shape: upstream.shape, storage: gradient), Tensor(shape: [features], storage: sums))
     }
 }

@@ -34,9 +34,7 @@ struct BiasTests {
         let fusedGradients = (fused * weights).sum().gradients(withRespectTo: [x, bias])
         let referenceGradients = (reference * weights).sum().gradients(withRespectTo: [x, bias])
         #expect(fusedGradients[0].scalars == referenceGradients[0].scalars, "\(activation) \(shape)")
-        #expect(
-            Close.tensors(fusedGradients[1], referenceGradients[1], tolerance: 1e-4),
-            "\(activation) \(shape)")
+        #expect(fusedGradients[1].scalars == referenceGradients[1].scalars, "\(activation) \(shape)")
     }
 
     // Sums kept at least 0.05 from the kink, beyond the finite differences' step of 1e-2.
