@@ -158,10 +158,11 @@ struct LibraryGuideTests {
         defer { try? FileManager.default.removeItem(atPath: here) }
 
         let ring = try DataSource(parsing: "toy:ring8").load(.train)  // 50,000 points
-        var ganOptions = AdversarialTrainingOptions.recipe(.gan, exampleShape: ring.exampleShape)
+        let ganConfiguration = AdversarialConfiguration.recipe(.gan, exampleShape: ring.exampleShape)
+        var ganOptions = AdversarialTrainingOptions.recipe(for: ganConfiguration)  // the same shape's recipe
         ganOptions.steps = 200  // the recipe: 12,000
         let ganTrainer = try AdversarialTrainer(
-            configuration: AdversarialConfiguration.recipe(.gan, exampleShape: ring.exampleShape), options: ganOptions,
+            configuration: ganConfiguration, options: ganOptions,
             training: ring, dataset: "toy:ring8",
             folder: try RunFolder(creating: "\(here)/runs/my-gan", resuming: false), resuming: false)
         let ganSummary = try ganTrainer.run(quiet: true)

@@ -48,7 +48,7 @@ struct GANConditionalTests {
         configuration.generatorHidden = [32, 32]
         configuration.discriminatorHidden = [32, 32]
         configuration.noiseDimension = 4
-        var options = AdversarialTrainingOptions.recipe(.cgan)
+        var options = AdversarialTrainingOptions.recipe(for: configuration)
         options.learningRate = 2e-3
         options.steps = 400
         options.logEvery = 100

@@ -97,10 +97,24 @@ struct GANPackingTests {
         #expect(abs(trainer.discriminatorOptimizer.learningRate - 2e-3 * 0.25) < 1e-9)
     }
 
+    /// `recipe(for:)` gives the training recipe of the configuration's data: the packed recipe's
+    /// Adam, batch 256, 12,000 decayed steps and average for `gan` on points, the paper's SGD on
+    /// images; other kinds do not depend on the shape.
+    @Test func trainingRecipeFollowsTheConfiguration() {
+        let points = AdversarialTrainingOptions.recipe(for: .recipe(.gan, exampleShape: [2]))
+        #expect(points.optimizer == .adam && points.learningRate == 2e-3 && points.batchSize == 256)
+        #expect(points.steps == 12_000 && points.learningRateDecay == .linear && points.averageDecay == 0.995)
+        let images = AdversarialTrainingOptions.recipe(for: .recipe(.gan, exampleShape: [1, 28, 28]))
+        #expect(images.optimizer == .sgd && images.learningRateDecay == nil)
+        #expect(
+            AdversarialTrainingOptions.recipe(for: .recipe(.wganGP, exampleShape: [2]))
+                == AdversarialTrainingOptions.recipe(.wganGP, exampleShape: [1, 28, 28]))
+    }
+
     /// Run configurations written before packing and decay existed still load.
     @Test func olderConfigurationsDecode() throws {
         let configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [1, 28, 28])
-        let options = AdversarialTrainingOptions.recipe(.gan)
+        let options = AdversarialTrainingOptions.recipe(for: configuration)
         let encoder = JSONEncoder()
         for (value, key) in [
             (try encoder.encode(configuration), "packing"), (try encoder.encode(options), "learningRateDecay"),

@@ -20,7 +20,8 @@ func tinyAdversarial(_ kind: AdversarialKind, images: Bool = false)
     configuration.noiseDimension = 4
     configuration.dropout = 0
     configuration.packing = nil
-    var options = AdversarialTrainingOptions.recipe(kind)
+    // The kind's image recipe, scaled down below: not the 2-D `gan` recipe's 12,000 steps.
+    var options = AdversarialTrainingOptions.recipe(kind, exampleShape: [1, 28, 28])
     options.batchSize = 16
     options.learningRate = 1e-4
     options.logEvery = 1
@@ -109,7 +110,7 @@ struct GANTrainerTests {
         configuration.noiseDimension = 4
         configuration.packing = nil  // the plain GAN, without the 2-D recipe's packing and average
         configuration.averagesGenerator = false
-        var options = AdversarialTrainingOptions.recipe(.gan)
+        var options = AdversarialTrainingOptions.recipe(.gan, exampleShape: [1, 28, 28])  // the paper's
         options.optimizer = .adam
         options.learningRate = 2e-3
         options.batchSize = 64

@@ -80,14 +80,21 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
     /// DCGAN's settings.
     public init() {}
 
+    /// The published recipe for `configuration`'s kind and data shape, the training half of
+    /// ``AdversarialConfiguration/recipe(_:exampleShape:classCount:)``.
+    public static func recipe(for configuration: AdversarialConfiguration) -> AdversarialTrainingOptions {
+        recipe(configuration.kind, exampleShape: configuration.exampleShape)
+    }
+
     /// The published recipe of `kind`: optimiser, step sizes, batch size, critic steps and the
     /// Lipschitz constraint.
     ///
     /// For the non-saturating `gan` on 2-D points (`exampleShape` `[2]`) this is the packed
     /// recipe that covers every mode of `toy:ring8`: Adam 2e-3 (0.5, 0.999) for both players,
     /// batches of 256, 12,000 steps with both step sizes decayed linearly to 0, and a generator
-    /// weight average with decay 0.995.
-    public static func recipe(_ kind: AdversarialKind, exampleShape: [Int] = [1, 28, 28])
+    /// weight average with decay 0.995. `exampleShape` is the data's, as the configuration's
+    /// (``recipe(for:)`` takes both from a configuration).
+    public static func recipe(_ kind: AdversarialKind, exampleShape: [Int])
         -> AdversarialTrainingOptions
     {
         var options = AdversarialTrainingOptions()
