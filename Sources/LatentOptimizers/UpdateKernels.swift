@@ -7,6 +7,17 @@ import LatentTensor
 /// vectorises (the target is built with `-fno-math-errno` so that square roots vectorise too).
 /// Weight decay enters as `g + decay · p`, which is `g` itself for `decay = 0` and finite `p`.
 enum UpdateKernels {
+    /// `x`, or 0 when |x| is below the smallest normal Float (1.2e-38), for the optimisers' state.
+    ///
+    /// A moment whose gradient is 0 (the weights of a dead ReLU unit) decays geometrically and
+    /// would spend tens to hundreds of steps in the subnormal range, where an x86 core takes a
+    /// microcode assist for every operation on such a value: W3's Adam updates in
+    /// `latent-bench workloads` ran 4× slower than with the state flushed. Flushing moves a step
+    /// by less than 1e-30 of the learning rate, and not at all while the state stays normal.
+    @inline(__always) static func flushed(_ x: Float) -> Float {
+        x.magnitude < .leastNormalMagnitude ? 0 : x
+    }
+
     /// SGD without momentum: `p ← p − rate · (g + decay · p)`.
     static func sgd(
         _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, count: Int,
@@ -31,14 +42,14 @@ enum UpdateKernels {
         if nesterov {
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let buffer = bufferScale * b[i] + gradientScale * d
+                let buffer = flushed(bufferScale * b[i] + gradientScale * d)
                 b[i] = buffer
                 p[i] -= rate * (d + momentum * buffer)
             }
         } else {
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let buffer = bufferScale * b[i] + gradientScale * d
+                let buffer = flushed(bufferScale * b[i] + gradientScale * d)
                 b[i] = buffer
                 p[i] -= rate * buffer
             }
@@ -79,8 +90,8 @@ enum UpdateKernels {
         if coupledDecay == 0 {
             for i in 0..<count {
                 let d = g[i]
-                let first = m[i] + keep1 * (d - m[i])
-                let second = beta2 * v[i] + keep2 * d * d
+                let first = flushed(m[i] + keep1 * (d - m[i]))
+                let second = flushed(beta2 * v[i] + keep2 * d * d)
                 m[i] = first
                 v[i] = second
                 p[i] =
@@ -90,8 +101,8 @@ enum UpdateKernels {
         } else {
             for i in 0..<count {
                 let d = g[i] + coupledDecay * p[i]
-                let first = m[i] + keep1 * (d - m[i])
-                let second = beta2 * v[i] + keep2 * d * d
+                let first = flushed(m[i] + keep1 * (d - m[i]))
+                let second = flushed(beta2 * v[i] + keep2 * d * d)
                 m[i] = first
                 v[i] = second
                 p[i] =
@@ -113,24 +124,24 @@ enum UpdateKernels {
         case (nil, nil):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = alpha * s[i] + keep * d * d
+                let square = flushed(alpha * s[i] + keep * d * d)
                 s[i] = square
                 p[i] -= rate * d / (square.squareRoot() + epsilon)
             }
         case (nil, let b?):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = alpha * s[i] + keep * d * d
+                let square = flushed(alpha * s[i] + keep * d * d)
                 s[i] = square
-                let buffer = momentum * b[i] + d / (square.squareRoot() + epsilon)
+                let buffer = flushed(momentum * b[i] + d / (square.squareRoot() + epsilon))
                 b[i] = buffer
                 p[i] -= rate * buffer
             }
         case (let a?, nil):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = alpha * s[i] + keep * d * d
-                let average = a[i] + keep * (d - a[i])
+                let square = flushed(alpha * s[i] + keep * d * d)
+                let average = flushed(a[i] + keep * (d - a[i]))
                 s[i] = square
                 a[i] = average
                 p[i] -= rate * d / ((square - average * average).squareRoot() + epsilon)
@@ -138,12 +149,12 @@ enum UpdateKernels {
         case (let a?, let b?):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = alpha * s[i] + keep * d * d
-                let average = a[i] + keep * (d - a[i])
+                let square = flushed(alpha * s[i] + keep * d * d)
+                let average = flushed(a[i] + keep * (d - a[i]))
                 s[i] = square
                 a[i] = average
-                let buffer =
-                    momentum * b[i] + d / ((square - average * average).squareRoot() + epsilon)
+                let buffer = flushed(
+                    momentum * b[i] + d / ((square - average * average).squareRoot() + epsilon))
                 b[i] = buffer
                 p[i] -= rate * buffer
             }
