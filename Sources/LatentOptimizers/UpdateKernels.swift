@@ -14,8 +14,14 @@ enum UpdateKernels {
     /// microcode assist for every operation on such a value: W3's Adam updates in
     /// `latent-bench workloads` ran 4× slower than with the state flushed. Flushing moves a step
     /// by less than 1e-30 of the learning rate, and not at all while the state stays normal.
-    @inline(__always) static func flushed(_ x: Float) -> Float {
-        x.magnitude < .leastNormalMagnitude ? 0 : x
+    ///
+    /// A second moment is divided by only through `√v + ε`, so it is flushed only when ε > 0
+    /// (`threshold` 0 turns the flush off): with ε = 0 a flushed `v` beside a tiny `m` would
+    /// divide by zero. NaN and infinities pass through.
+    @inline(__always) static func flushed(_ x: Float, below threshold: Float = .leastNormalMagnitude)
+        -> Float
+    {
+        x.magnitude < threshold ? 0 : x
     }
 
     /// SGD without momentum: `p ← p − rate · (g + decay · p)`.
@@ -87,11 +93,12 @@ enum UpdateKernels {
         // A product instead of a second vector division per element (within an ulp of
         // `√v / rootCorrection`): W3 of `latent-bench workloads` ran about 4% faster.
         let inverseRootCorrection = 1 / rootCorrection
+        let floor: Float = epsilon > 0 ? .leastNormalMagnitude : 0
         if coupledDecay == 0 {
             for i in 0..<count {
                 let d = g[i]
                 let first = flushed(m[i] + keep1 * (d - m[i]))
-                let second = flushed(beta2 * v[i] + keep2 * d * d)
+                let second = flushed(beta2 * v[i] + keep2 * d * d, below: floor)
                 m[i] = first
                 v[i] = second
                 p[i] =
@@ -102,7 +109,7 @@ enum UpdateKernels {
             for i in 0..<count {
                 let d = g[i] + coupledDecay * p[i]
                 let first = flushed(m[i] + keep1 * (d - m[i]))
-                let second = flushed(beta2 * v[i] + keep2 * d * d)
+                let second = flushed(beta2 * v[i] + keep2 * d * d, below: floor)
                 m[i] = first
                 v[i] = second
                 p[i] =
@@ -120,18 +127,19 @@ enum UpdateKernels {
         _ b: UnsafeMutablePointer<Float>?, count: Int, rate: Float, alpha: Float, keep: Float,
         epsilon: Float, momentum: Float, decay: Float
     ) {
+        let floor: Float = epsilon > 0 ? .leastNormalMagnitude : 0
         switch (a, b) {
         case (nil, nil):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = flushed(alpha * s[i] + keep * d * d)
+                let square = flushed(alpha * s[i] + keep * d * d, below: floor)
                 s[i] = square
                 p[i] -= rate * d / (square.squareRoot() + epsilon)
             }
         case (nil, let b?):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = flushed(alpha * s[i] + keep * d * d)
+                let square = flushed(alpha * s[i] + keep * d * d, below: floor)
                 s[i] = square
                 let buffer = flushed(momentum * b[i] + d / (square.squareRoot() + epsilon))
                 b[i] = buffer
@@ -140,8 +148,10 @@ enum UpdateKernels {
         case (let a?, nil):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = flushed(alpha * s[i] + keep * d * d)
-                let average = flushed(a[i] + keep * (d - a[i]))
+                let square = flushed(alpha * s[i] + keep * d * d, below: floor)
+                // A square average flushed to 0 takes the mean with it: its square would
+                // otherwise exceed the flushed square average and the root be NaN.
+                let average = square == 0 ? 0 : flushed(a[i] + keep * (d - a[i]))
                 s[i] = square
                 a[i] = average
                 p[i] -= rate * d / ((square - average * average).squareRoot() + epsilon)
@@ -149,8 +159,10 @@ enum UpdateKernels {
         case (let a?, let b?):
             for i in 0..<count {
                 let d = g[i] + decay * p[i]
-                let square = flushed(alpha * s[i] + keep * d * d)
-                let average = flushed(a[i] + keep * (d - a[i]))
+                let square = flushed(alpha * s[i] + keep * d * d, below: floor)
+                // A square average flushed to 0 takes the mean with it: its square would
+                // otherwise exceed the flushed square average and the root be NaN.
+                let average = square == 0 ? 0 : flushed(a[i] + keep * (d - a[i]))
                 s[i] = square
                 a[i] = average
                 let buffer = flushed(

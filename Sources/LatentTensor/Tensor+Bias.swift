@@ -70,7 +70,11 @@ extension Tensor {
             return Tensor(
                 shape: shape, storage: result, recording: [x, bias], operation: "addBiasLeakyReLU"
             ) { upstream, needed in
-                if !GradientRecording.isEnabled && needed[1] && upstream.shape == output.shape {
+                // One column, or one row of rank 1, sums as `summed(toShape:)` does not (four
+                // accumulators; the gradient itself): the separate ops keep their bits there.
+                if !GradientRecording.isEnabled && needed[1] && upstream.shape == output.shape
+                    && features > 1 && output.rank > 1
+                {
                     let (gradient, biasGradient) = Self.leakyReLUPullback(
                         upstream, output, slope: slope, rows: rows, features: features)
                     return [needed[0] ? gradient : nil, biasGradient]

@@ -36,6 +36,24 @@ struct SubnormalStateTests {
         }
     }
 
+    /// Gradients around 1e-20 put the squared averages in the subnormal range while the means
+    /// stay normal: a centred RMSProp's variance must not turn negative (NaN), and with ε = 0 a
+    /// flushed second moment must not leave a mean to divide by zero.
+    @Test func tinyGradientsKeepParametersFinite() {
+        let optimizers: [(String, any Optimizer)] = [
+            ("centred rmsprop", RMSProp(learningRate: 1e-3, alpha: 0.99, centered: true)),
+            ("centred rmsprop with momentum", RMSProp(learningRate: 1e-3, momentum: 0.5, centered: true)),
+            ("rmsprop, epsilon 0", RMSProp(learningRate: 1e-3, epsilon: 0)),
+            ("adam, epsilon 0", Adam(learningRate: 1e-3, epsilon: 0)),
+            ("adam", Adam(learningRate: 1e-3)),
+        ]
+        for (name, optimizer) in optimizers {
+            let parameter = Parameter(Tensor([0.5, -0.25]))
+            for _ in 0..<50 { optimizer.update([parameter], with: [Tensor([1e-20, -3e-21])]) }
+            #expect(parameter.value.scalars.allSatisfy { $0.isFinite }, "\(name): \(parameter.value.scalars)")
+        }
+    }
+
     /// While the state stays normal nothing changes: the flush only acts below 1.2e-38.
     @Test func flushKeepsNormalValues() {
         for value: Float in [1, -3.5e-20, .leastNormalMagnitude, -.leastNormalMagnitude, 0] {
@@ -43,6 +61,8 @@ struct SubnormalStateTests {
         }
         for value: Float in [.leastNonzeroMagnitude, -1e-39, .leastNormalMagnitude / 2] {
             #expect(UpdateKernels.flushed(value) == 0)
+            #expect(UpdateKernels.flushed(value, below: 0) == value)
         }
+        #expect(UpdateKernels.flushed(.nan).isNaN && UpdateKernels.flushed(-.infinity) == -.infinity)
     }
 }

@@ -20,8 +20,9 @@ struct BiasTests {
         }
     }
 
-    // [300, 512] is split across the worker threads; [2, 3, 5] adds along the last of three axes.
-    @Test(arguments: activations, [[3, 5], [2, 3, 5], [300, 512]])
+    // [300, 512] is split across the worker threads; [2, 3, 5] adds along the last of three axes;
+    // [300, 1] (one output unit) and [5] (rank 1) take the unfused pullback.
+    @Test(arguments: activations, [[3, 5], [2, 3, 5], [300, 512], [300, 1], [5]])
     mutating func valuesAndGradientsAreTheUnfusedOnesBitForBit(
         activation: Tensor.BiasActivation, shape: [Int]
     ) {
