@@ -28,42 +28,20 @@ extension Tensor {
         let x = self
         let features = bias.scalarCount
         let rows = features == 0 ? 0 : scalarCount / features
-        let result = TensorStorage(uninitializedCount: scalarCount)
-        let source = x.storage.base, offsets = bias.storage.base, target = result.base
-        let grain = Swift.max(1, Parallel.grain / Swift.max(features, 1))
         switch activation {
         case .identity:
-            Parallel.forRanges(rows, grain: grain) { range in
-                for row in range {
-                    let input = source + row &* features, output = target + row &* features
-                    for j in 0..<features { output[j] = input[j] + offsets[j] }
-                }
-            }
+            let result = Self.biased(x, bias, rows: rows, Scalar.Identity())
             return Tensor(shape: shape, storage: result, recording: [x, bias], operation: "addBias") {
                 upstream, needed in
                 [needed[0] ? upstream : nil, needed[1] ? upstream.summed(toShape: bias.shape) : nil]
             }
         case .leakyReLU(let slope):
             precondition(slope >= 0, "addingBias: leaky ReLU slope \(slope) is negative")
-            // `Scalar.ReLU` and `Scalar.LeakyReLU` exactly, so the values match the unfused ops.
-            if slope == 0 {
-                Parallel.forRanges(rows, grain: grain) { range in
-                    for row in range {
-                        let input = source + row &* features, output = target + row &* features
-                        for j in 0..<features { output[j] = Swift.max(input[j] + offsets[j], 0) }
-                    }
-                }
-            } else {
-                Parallel.forRanges(rows, grain: grain) { range in
-                    for row in range {
-                        let input = source + row &* features, output = target + row &* features
-                        for j in 0..<features {
-                            let sum = input[j] + offsets[j]
-                            output[j] = sum > 0 ? sum : slope * sum
-                        }
-                    }
-                }
-            }
+            // The unfused ops' own element functions, so the values match them bit for bit.
+            let result =
+                slope == 0
+                ? Self.biased(x, bias, rows: rows, Scalar.ReLU())
+                : Self.biased(x, bias, rows: rows, Scalar.LeakyReLU(negativeSlope: slope))
             // With a slope ≥ 0 the output is positive exactly where the sum is, so the
             // derivative (1 there, `slope` elsewhere) comes from the output; the sum is not kept.
             let output = Tensor(shape: shape, storage: result)
@@ -87,6 +65,22 @@ extension Tensor {
         }
     }
 
+    /// `function(x + bias)` row by row, the rows shared out over the worker pool.
+    private static func biased<Function: UnaryScalarFunction>(
+        _ x: Tensor, _ bias: Tensor, rows: Int, _ function: Function
+    ) -> TensorStorage {
+        let features = bias.scalarCount
+        let result = TensorStorage(uninitializedCount: x.scalarCount)
+        let source = x.storage.base, offsets = bias.storage.base, target = result.base
+        Parallel.forRanges(rows, grain: Swift.max(1, Parallel.grain / Swift.max(features, 1))) { range in
+            for row in range {
+                let input = source + row &* features, output = target + row &* features
+                for j in 0..<features { output[j] = function(input[j] + offsets[j]) }
+            }
+        }
+        return result
+    }
+
     /// The masked gradient and its column sums (the bias's gradient) in one pass, outside a
     /// recorded backward pass. Columns are shared out and each is summed over the rows in order,
     /// as `summed(toShape:)` does, so the sums are the unfused ones bit for bit.
@@ -97,6 +91,7 @@ extension Tensor {
         let sums = TensorStorage(count: features, repeating: 0)
         let source = upstream.storage.base, signs = output.storage.base
         let target = gradient.base, total = sums.base
+        let masked = Scalar.ScaledBy(derivative: Scalar.LeakyReLUDerivative(negativeSlope: slope))
         Parallel.forRanges(features, grain: Swift.max(1, Parallel.grain / Swift.max(rows, 1))) { columns in
             let start = columns.lowerBound, width = columns.count
             for row in 0..<rows {
@@ -104,7 +99,7 @@ extension Tensor {
                 let input = source + offset, sign = signs + offset, out = target + offset
                 let sum = total + start
                 for j in 0..<width {
-                    let value = input[j] * (sign[j] > 0 ? 1 : slope)
+                    let value = masked(input[j], sign[j])
                     out[j] = value
                     sum[j] += value
                 }

@@ -80,6 +80,10 @@ enum Scalar {
 
     // MARK: - Simple functions of one scalar
 
+    struct Identity: UnaryScalarFunction {
+        @inline(__always) func callAsFunction(_ x: Float) -> Float { x }
+    }
+
     struct Negate: UnaryScalarFunction {
         @inline(__always) func callAsFunction(_ x: Float) -> Float { -x }
     }
