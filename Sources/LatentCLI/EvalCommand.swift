@@ -85,11 +85,18 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Scale of the prior's noise for sample-based metrics (below 1: a VAE's narrower prior, a GAN's truncation trick; 1: the model as trained).")
     var temperature: Float = 1
 
+    @Option(help: "Adversarial models: keep this fraction of noise draws, those where the generator's Jacobian norm is smallest (Jacobian-based truncation, Tanielian et al. 2020; 1: every draw).")
+    var jacobianKeep: Float = 1
+
     @Flag(help: "Print the result as one JSON object on the last line.")
     var json = false
 
-    /// " at temperature ψ" for a protocol string, or nothing at the model's own temperature.
-    var temperaturePhrase: String { temperature == 1 ? "" : " at temperature \(temperature)" }
+    /// " at temperature ψ" and the Jacobian truncation for a protocol string, or nothing for
+    /// the model's own prior.
+    var temperaturePhrase: String {
+        (temperature == 1 ? "" : " at temperature \(temperature)")
+            + (jacobianKeep == 1 ? "" : ", the \(jacobianKeep) of noise draws with the smallest generator Jacobian norm")
+    }
 
     static func metricList(_ text: String) throws -> [MetricName] {
         try text.split(separator: ",").map { name in
@@ -106,6 +113,8 @@ struct EvalCommand: ParsableCommand {
         guard neighbours > 0 else { throw ValidationError("--neighbours must be positive.") }
         guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be positive.") }
         if temperature != 1 && real != nil { throw ValidationError("--temperature is for a model's samples, not --real data.") }
+        guard jacobianKeep > 0 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in (0, 1].") }
+        if jacobianKeep != 1 && real != nil { throw ValidationError("--jacobian-keep is for a model's samples, not --real data.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }
     }
@@ -127,6 +136,9 @@ struct EvalCommand: ParsableCommand {
 
     private func evaluateRun(_ path: String, into report: inout EvaluationReport) throws {
         let trained = try TrainedRun(path: path)
+        if jacobianKeep != 1, case .adversarial = trained.model {} else if jacobianKeep != 1 {
+            throw RunError("--jacobian-keep truncates a generator's noise; \(path) holds a \(trained.configuration.model)")
+        }
         let source = try DataSource(parsing: trained.configuration.dataset)
         var test = try source.load(.test, dataDirectory: dataDir)
         if let testLimit { test = test.subset(0..<min(testLimit, test.count)) }
@@ -163,12 +175,26 @@ struct EvalCommand: ParsableCommand {
 
 func isImages(_ data: Dataset) -> Bool { data.exampleShape.count == 3 }
 
+/// Samples drawn once and shared by the metrics of one evaluation.
+private final class SampleCache {
+    var value: (Tensor, [Int]?)?
+}
+
 /// Measures one trained run.
 private struct EvaluationContext {
     let trained: TrainedRun
     let source: DataSource
     let test: Dataset
     let command: EvalCommand
+    /// The model's samples, drawn once for every sample-based metric (they share the seed).
+    private let drawn = SampleCache()
+
+    init(trained: TrainedRun, source: DataSource, test: Dataset, command: EvalCommand) {
+        self.trained = trained
+        self.source = source
+        self.test = test
+        self.command = command
+    }
 
     func measure(_ metric: MetricName, into report: inout EvaluationReport) throws {
         switch metric {
@@ -193,7 +219,8 @@ private struct EvaluationContext {
                     model: model, count: 16, labels: labels, temperature: command.temperature, using: &generator)
             case .adversarial(let model):
                 let labels = model.configuration.classCount > 0 ? (0..<16).map { $0 % model.configuration.classCount } : nil
-                samples = model.sample(count: 16, labels: labels, temperature: command.temperature, using: &generator)
+                samples = model.sample(count: 16, labels: labels, temperature: command.temperature,
+                                       jacobianKeep: command.jacobianKeep, using: &generator)
             case .classifier:
                 throw RunError("--metrics nearest-neighbours needs a generative model")
             }
@@ -231,7 +258,8 @@ private struct EvaluationContext {
         let predicted = stride(from: 0, to: codes.count, by: 1000).flatMap { start -> [Int] in
             let range = start..<min(start + 1000, codes.count)
             let samples = model.sample(
-                count: range.count, categories: Array(codes[range]), temperature: command.temperature, using: &generator)
+                count: range.count, categories: Array(codes[range]), temperature: command.temperature,
+                jacobianKeep: command.jacobianKeep, using: &generator)
             return classifier.predictions(samples)
         }
         let classCount = test.classCount ?? codeCount
@@ -244,15 +272,30 @@ private struct EvaluationContext {
                           + " code-to-class assignment \(result.assignment)")
     }
 
-    /// Samples in the data's layout and range, with the labels they were conditioned on.
+    /// Samples in the data's layout and range, with the labels they were conditioned on; drawn
+    /// on the first call, the same ones after.
     private func generate(_ metric: MetricName) throws -> (Tensor, [Int]?) {
+        if metric == .labelAccuracy {
+            switch trained.model {
+            case .variational(let model) where !model.configuration.isConditional:
+                throw RunError("--metrics label-accuracy needs a conditional model")
+            case .adversarial(let model) where !model.configuration.isConditional:
+                throw RunError("--metrics label-accuracy needs a conditional model (cgan)")
+            default: break
+            }
+        }
+        let samples = try drawn.value ?? draw(metric)
+        drawn.value = samples
+        return samples
+    }
+
+    private func draw(_ metric: MetricName) throws -> (Tensor, [Int]?) {
         var generator = SplitMix64(seed: command.seed).derived(0x5A3)
         let count = command.samples
         switch trained.model {
         case .variational(let model):
             let classes = model.configuration.classCount
             let labels = model.configuration.isConditional ? (0..<count).map { $0 % classes } : nil
-            if metric == .labelAccuracy && labels == nil { throw RunError("--metrics label-accuracy needs a conditional model") }
             let chunks = stride(from: 0, to: count, by: 1000).map { start -> Tensor in
                 let range = start..<min(start + 1000, count)
                 return VariationalPictures.samples(model: model, count: range.count, labels: labels.map { Array($0[range]) },
@@ -262,11 +305,11 @@ private struct EvaluationContext {
         case .adversarial(let model):
             let classes = model.configuration.classCount
             let labels = classes > 0 ? (0..<count).map { $0 % classes } : nil
-            if metric == .labelAccuracy && labels == nil { throw RunError("--metrics label-accuracy needs a conditional model (cgan)") }
             let chunks = stride(from: 0, to: count, by: 1000).map { start -> Tensor in
                 let range = start..<min(start + 1000, count)
                 return model.sample(count: range.count, labels: labels.map { Array($0[range]) },
-                                    temperature: command.temperature, using: &generator)
+                                    temperature: command.temperature, jacobianKeep: command.jacobianKeep,
+                                    using: &generator)
             }
             return (Tensor.concatenate(chunks, alongAxis: 0), labels)
         case .classifier:

@@ -25,6 +25,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Scale of the prior's noise: a VAE's standard deviation, a GAN's noise (the truncation trick); below 1: more typical, less varied samples.")
     var temperature: Float = 1
 
+    @Option(help: "Adversarial models: keep this fraction of noise draws, those where the generator's Jacobian norm is smallest (Jacobian-based truncation, Tanielian et al. 2020; 1: every draw).")
+    var jacobianKeep: Float = 1
+
     @Option(help: "Tiles per row of the PNG grid.")
     var columns: Int?
 
@@ -40,6 +43,8 @@ struct SampleCommand: ParsableCommand {
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
+        guard jacobianKeep > 0 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in (0, 1].") }
+        if jacobianKeep != 1 && vary != nil { throw ValidationError("--vary holds the noise fixed; it does not combine with --jacobian-keep.") }
         _ = try OutputFormat(path: out)
     }
 
@@ -50,6 +55,9 @@ struct SampleCommand: ParsableCommand {
             let images: Tensor
             switch trained.model {
             case .variational(let model):
+                guard jacobianKeep == 1 else {
+                    throw RunError("--jacobian-keep truncates a generator's noise; \(runFolder) holds a \(trained.configuration.model)")
+                }
                 let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
                                                     classCount: model.configuration.classCount)
                 images = VariationalPictures.samples(model: model, count: count, labels: labels,
@@ -70,7 +78,8 @@ struct SampleCommand: ParsableCommand {
         let configuration = model.configuration
         let labels = try conditioningLabels(isConditional: configuration.classCount > 0, classCount: configuration.classCount)
         guard code != nil || vary != nil else {
-            return model.sample(count: count, labels: labels, temperature: temperature, using: &generator)
+            return model.sample(count: count, labels: labels, temperature: temperature, jacobianKeep: jacobianKeep,
+                                using: &generator)
         }
         guard configuration.categoricalCode > 0 else {
             throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(configuration.kind.rawValue)")
@@ -84,7 +93,7 @@ struct SampleCommand: ParsableCommand {
         }
         guard let vary else {
             return model.sample(count: count, labels: labels, categories: [Int](repeating: category!, count: count),
-                                temperature: temperature, using: &generator)
+                                temperature: temperature, jacobianKeep: jacobianKeep, using: &generator)
         }
         guard vary.hasPrefix("c"), let index = Int(vary.dropFirst()), (1...configuration.continuousCodes).contains(index) else {
             throw RunError("--vary takes c1…c\(configuration.continuousCodes), got '\(vary)'")

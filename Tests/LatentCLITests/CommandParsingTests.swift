@@ -179,6 +179,39 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--temperature", "0.5"]) }
     }
 
+    /// --jacobian-keep is a fraction of a model's noise draws: in (0, 1], not for real data,
+    /// and not with a traversal, which holds the noise fixed.
+    @Test func jacobianKeepIsAFractionOfAModelsDraws() throws {
+        #expect(try EvalCommand.parse(["--run", "r"]).jacobianKeep == 1)
+        #expect(try EvalCommand.parse(["--run", "r", "--jacobian-keep", "0.7"]).jacobianKeep == 0.7)
+        for bad in ["0", "1.5", "-0.2"] {
+            #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--jacobian-keep", bad]) }
+            #expect(throws: (any Error).self) { try SampleCommand.parse(["--run", "r", "--out", "s.png", "--jacobian-keep", bad]) }
+        }
+        #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--jacobian-keep", "0.7"]) }
+        #expect(throws: (any Error).self) {
+            try SampleCommand.parse(["--run", "r", "--out", "s.png", "--vary", "c1", "--jacobian-keep", "0.7"])
+        }
+        #expect(try SampleCommand.parse(["--run", "r", "--out", "s.png", "--jacobian-keep", "0.7"]).jacobianKeep == 0.7)
+    }
+
+    /// End to end on a tiny 2-D run: `latent sample --jacobian-keep` writes the count asked
+    /// for, and `latent eval --jacobian-keep` scores truncated samples.
+    @Test func truncatedSamplesFromTheCommandLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-jbt-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let train = ["gan", "--dataset", "toy:ring8", "--steps", "5", "--g-hidden", "8", "--d-hidden", "8",
+                     "--pack", "1", "--batch-size", "16", "--sample-every", "0", "--out", folder]
+        try TrainCommand.parse(train).run(invocation: train)
+        let path = folder + "/truncated.npy"
+        try SampleCommand.parse(["--run", folder, "--count", "30", "--out", path, "--jacobian-keep", "0.5"]).run()
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        let header = String(decoding: written.prefix(128), as: UTF8.self)
+        #expect(header.contains("'shape': (30, 2)"), "header \(header)")
+        #expect(written.count >= 30 * 2 * 4)
+        try EvalCommand.parse(["--run", folder, "--metrics", "modes", "--samples", "200", "--jacobian-keep", "0.5"]).run()
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])

@@ -12,19 +12,22 @@
 # (--ema, decay 0.999, its own BatchNorm statistics), EPOCHS epochs (default 25, as the DCGAN
 # paper trains). EXTRA adds training options. The run is scored by `latent eval --json` on
 # 10,000 samples (frechet, classifier-score, precision-recall, density-coverage, parzen); one
-# JSON line.
+# JSON line. JACOBIAN_KEEP=f scores samples after Jacobian-based truncation (`latent eval
+# --jacobian-keep f`: the fraction f of noise draws where G stretches the noise least).
 # LATENT_BIN=path uses an already built `latent` instead of building the release tool.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 seed="${SEED:-1}"
 epochs="${EPOCHS:-25}"
 extra="${EXTRA:-}"
+keep="${JACOBIAN_KEEP:-1}"
 out="$runs/${NAME:-dcgan-mnist-seed$seed}"
 rm -rf "$out"
 # shellcheck disable=SC2086  # EXTRA is a list of options
 trained=$("$latent" train dcgan --dataset mnist --epochs "$epochs" --ema --seed "$seed" $extra --out "$out" --json | tail -n 1)
 seconds=$(python3 -c 'import json, sys; print(round(json.loads(sys.argv[1])["seconds"], 1))' "$trained")
-scored=$("$latent" eval --run "$out" --metrics frechet,classifier-score,precision-recall,density-coverage,parzen --json | tail -n 1)
+scored=$("$latent" eval --run "$out" --metrics frechet,classifier-score,precision-recall,density-coverage,parzen \
+    --jacobian-keep "$keep" --json | tail -n 1)
 python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.pop("protocol", None)
-print(json.dumps({"model": "dcgan", "epochs": int(sys.argv[2]), "seed": int(sys.argv[3]), "options": sys.argv[4], **r, "train_seconds": float(sys.argv[5])}))' \
-    "$scored" "$epochs" "$seed" "$extra" "$seconds"
+print(json.dumps({"model": "dcgan", "epochs": int(sys.argv[2]), "seed": int(sys.argv[3]), "options": sys.argv[4], "jacobian_keep": float(sys.argv[6]), **r, "train_seconds": float(sys.argv[5])}))' \
+    "$scored" "$epochs" "$seed" "$extra" "$seconds" "$keep"

@@ -119,15 +119,19 @@ public final class AdversarialNetwork: Module {
     ///   - continuous: InfoGAN's continuous codes `[count, continuousCodes]` (drawn when `nil`).
     ///   - temperature: the scale of the noise (1: the prior the model was trained on; below 1
     ///     the truncation trick, see ``generatorInput(count:codes:temperature:using:)``).
+    ///   - jacobianKeep: below 1, Jacobian-based truncation: the fraction of noise draws kept,
+    ///     those where the generator stretches the noise least (see
+    ///     ``truncatedInput(count:codes:temperature:keep:projections:using:)``; not with
+    ///     `continuous`).
     ///   - random: the source of the noise.
     public func sample(
         count: Int, labels: [Int]? = nil, categories: [Int]? = nil, continuous: Tensor? = nil,
-        temperature: Float = 1, using random: inout some RandomNumberGenerator
+        temperature: Float = 1, jacobianKeep: Float = 1, using random: inout some RandomNumberGenerator
     ) -> Tensor {
-        let input = generatorInput(
-            count: count, codes: GeneratorCodes(labels: labels, categories: categories, continuous: continuous),
-            temperature: temperature, using: &random
-        ).input
+        let codes = GeneratorCodes(labels: labels, categories: categories, continuous: continuous)
+        let input = jacobianKeep < 1
+            ? truncatedInput(count: count, codes: codes, temperature: temperature, keep: jacobianKeep, using: &random)
+            : generatorInput(count: count, codes: codes, temperature: temperature, using: &random).input
         return sample(input: input)
     }
 
@@ -202,7 +206,7 @@ public final class AdversarialNetwork: Module {
         }
     }
 
-    private func isTraining(_ generator: Generator) -> Bool {
+    func isTraining(_ generator: Generator) -> Bool {
         generator.layers.layers.compactMap { $0 as? BatchNorm }.first?.isTraining ?? true
     }
 }

@@ -1,0 +1,101 @@
+import LatentNN
+import LatentTensor
+
+/// Jacobian-based truncation (Tanielian et al. 2020, "Learning disconnected manifolds: a no
+/// GAN's land"): a generator maps one connected noise space onto data whose classes lie apart,
+/// so it must stretch the noise between them, and the samples drawn there fall between two
+/// classes. Its Jacobian is largest exactly there; dropping the noise draws where it is largest
+/// drops those samples. No labels or classifier are involved.
+extension AdversarialNetwork {
+    /// The Frobenius norm of the sampling generator's Jacobian with respect to the noise, one
+    /// per row of `input` (`[count, generatorInputSize]`).
+    ///
+    /// ‖J‖²_F = E_v ‖J v‖² for v ~ N(0, I) over the noise coordinates; each ‖J v‖ is taken by
+    /// a finite difference of `step` along v, averaged over `projections` directions. Labels and
+    /// codes are held fixed. Evaluated in batches of 1,000 without gradients, in evaluation mode.
+    public func noiseJacobianNorms(
+        input: Tensor, projections: Int = 16, step: Float = 1e-2,
+        using random: inout some RandomNumberGenerator
+    ) -> [Float] {
+        precondition(projections > 0 && step > 0, "noiseJacobianNorms: projections and step must be positive")
+        precondition(input.rank == 2 && input.shape[1] == configuration.generatorInputSize,
+                     "noiseJacobianNorms: input \(input.shape) is not [count, \(configuration.generatorInputSize)]")
+        let network = generatorAverage ?? generator
+        let wasTraining = isTraining(network)
+        network.eval()
+        defer { network.setTraining(wasTraining) }
+        let noise = configuration.noiseDimension, width = input.shape[1]
+        return withoutGradients {
+            stride(from: 0, to: input.shape[0], by: 1000).flatMap { start -> [Float] in
+                let batch = input.sliced(start..<min(start + 1000, input.shape[0]), alongAxis: 0)
+                let rows = batch.shape[0]
+                let base = network(batch).reshaped(to: [rows, -1])
+                var squares = [Float](repeating: 0, count: rows)
+                for _ in 0..<projections {
+                    var direction = Tensor(randomNormal: [rows, noise], using: &random) * step
+                    if width > noise {
+                        direction = Tensor.concatenate([direction, Tensor(zeros: [rows, width - noise])], alongAxis: 1)
+                    }
+                    let moved = network(batch + direction).reshaped(to: [rows, -1])
+                    let change = ((moved - base) * (1 / step)).squared().sum(alongAxis: 1).scalars
+                    for row in 0..<rows { squares[row] += change[row] }
+                }
+                return squares.map { ($0 / Float(projections)).squareRoot() }
+            }
+        }
+    }
+
+    /// Generator inputs for `count` samples after Jacobian-based truncation: for each group of
+    /// requested rows that share their label and category, ⌈m / keep⌉ candidates are drawn and
+    /// the m with the smallest ``noiseJacobianNorms(input:projections:step:using:)`` are kept, in
+    /// the order drawn. `keep` = 1 draws the inputs plainly.
+    ///
+    /// - Parameters:
+    ///   - count: how many inputs.
+    ///   - codes: labels (required for a conditional model) and categories, as for
+    ///     ``generatorInput(count:codes:temperature:using:)``; fixed continuous codes are not
+    ///     supported (a traversal holds the noise fixed).
+    ///   - temperature: the scale of the noise.
+    ///   - keep: the fraction of candidates kept, in (0, 1].
+    ///   - projections: the directions per Jacobian norm.
+    ///   - random: the source of the candidates and directions.
+    public func truncatedInput(
+        count: Int, codes: GeneratorCodes = GeneratorCodes(), temperature: Float = 1, keep: Float,
+        projections: Int = 16, using random: inout some RandomNumberGenerator
+    ) -> Tensor {
+        precondition(keep > 0 && keep <= 1, "truncatedInput: keep must be in (0, 1], got \(keep)")
+        precondition(codes.continuous == nil, "truncatedInput: fixed continuous codes are not supported")
+        guard keep < 1 else { return generatorInput(count: count, codes: codes, temperature: temperature, using: &random).input }
+        // Rows sharing a label and a category form one group, in order of first appearance.
+        var groups: [CodeGroup: [Int]] = [:], order: [CodeGroup] = []
+        for row in 0..<count {
+            let key = CodeGroup(label: codes.labels?[row], category: codes.categories?[row])
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(row)
+        }
+        var parts: [Tensor] = [], position = [Int](repeating: 0, count: count), offset = 0
+        for key in order {
+            let targets = groups[key]!
+            let candidates = Int((Double(targets.count) / Double(keep)).rounded(.up))
+            let drawn = generatorInput(
+                count: candidates,
+                codes: GeneratorCodes(labels: key.label.map { Array(repeating: $0, count: candidates) },
+                                      categories: key.category.map { Array(repeating: $0, count: candidates) }),
+                temperature: temperature, using: &random
+            ).input
+            let norms = noiseJacobianNorms(input: drawn, projections: projections, using: &random)
+            let kept = (0..<candidates).sorted { (norms[$0], $0) < (norms[$1], $1) }.prefix(targets.count).sorted()
+            parts.append(drawn.gathered(indices: Array(kept), alongAxis: 0))
+            for (index, target) in targets.enumerated() { position[target] = offset + index }
+            offset += targets.count
+        }
+        let all = parts.count == 1 ? parts[0] : Tensor.concatenate(parts, alongAxis: 0)
+        return order.count == 1 ? all : all.gathered(indices: position, alongAxis: 0)
+    }
+}
+
+/// The fixed codes a group of truncated rows shares.
+private struct CodeGroup: Hashable {
+    var label: Int?
+    var category: Int?
+}
