@@ -93,7 +93,7 @@ struct EvalCommand: ParsableCommand {
 
     /// " at temperature ψ" and the Jacobian truncation for a protocol string, or nothing for
     /// the model's own prior.
-    var temperaturePhrase: String {
+    var samplingPhrase: String {
         (temperature == 1 ? "" : " at temperature \(temperature)")
             + (jacobianKeep == 1 ? "" : ", the \(jacobianKeep) of noise draws with the smallest generator Jacobian norm")
     }
@@ -136,8 +136,10 @@ struct EvalCommand: ParsableCommand {
 
     private func evaluateRun(_ path: String, into report: inout EvaluationReport) throws {
         let trained = try TrainedRun(path: path)
-        if jacobianKeep != 1, case .adversarial = trained.model {} else if jacobianKeep != 1 {
-            throw RunError("--jacobian-keep truncates a generator's noise; \(path) holds a \(trained.configuration.model)")
+        if jacobianKeep != 1 {
+            guard case .adversarial = trained.model else {
+                throw RunError("--jacobian-keep truncates a generator's noise; \(path) holds a \(trained.configuration.model)")
+            }
         }
         let source = try DataSource(parsing: trained.configuration.dataset)
         var test = try source.load(.test, dataDirectory: dataDir)
@@ -238,7 +240,7 @@ private struct EvaluationContext {
         case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy, .modes:
             let (samples, labels) = try generate(metric)
             let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model))"
-                + command.temperaturePhrase + " against \(test.count) test examples"
+                + command.samplingPhrase + " against \(test.count) test examples"
             try SampleMetrics(command: command, test: test, source: source, picturesFolder: trained.folder.url)
                 .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
         }
@@ -266,7 +268,7 @@ private struct EvaluationContext {
         let result = CodeAccuracy.measure(codes: codes, predicted: predicted, codeCount: codeCount, classCount: classCount)
         report.record("code_accuracy", .number(result.accuracy),
                       protocol: "\(codes.count) samples of \(trained.folder.url.lastPathComponent)"
-                          + command.temperaturePhrase + " with the "
+                          + command.samplingPhrase + " with the "
                           + "\(codeCount) categories cycled, classified by the MNIST classifier; best "
                           + (codeCount <= classCount ? "one-to-one" : "many-to-one")
                           + " code-to-class assignment \(result.assignment)")
