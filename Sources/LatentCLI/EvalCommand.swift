@@ -85,7 +85,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Scale of the prior's noise for sample-based metrics (below 1: a VAE's narrower prior, a GAN's truncation trick; 1: the model as trained).")
     var temperature: Float = 1
 
-    @Option(help: "Adversarial models: keep this fraction of noise draws, those where the generator's Jacobian norm is smallest (Jacobian-based truncation, Tanielian et al. 2020; 1: every draw).")
+    @Option(help: "Adversarial models: keep this fraction (0.01 to 1) of noise draws, those where the generator's Jacobian norm is smallest (Jacobian-based truncation, Tanielian et al. 2020; 1: every draw).")
     var jacobianKeep: Float = 1
 
     @Flag(help: "Print the result as one JSON object on the last line.")
@@ -95,7 +95,7 @@ struct EvalCommand: ParsableCommand {
     /// the model's own prior.
     var samplingPhrase: String {
         (temperature == 1 ? "" : " at temperature \(temperature)")
-            + (jacobianKeep == 1 ? "" : ", the \(jacobianKeep) of noise draws with the smallest generator Jacobian norm")
+            + (jacobianKeep == 1 ? "" : ", keeping the fraction \(jacobianKeep) of noise draws with the smallest ‖∂G/∂z‖_F,")
     }
 
     static func metricList(_ text: String) throws -> [MetricName] {
@@ -113,7 +113,7 @@ struct EvalCommand: ParsableCommand {
         guard neighbours > 0 else { throw ValidationError("--neighbours must be positive.") }
         guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be positive.") }
         if temperature != 1 && real != nil { throw ValidationError("--temperature is for a model's samples, not --real data.") }
-        guard jacobianKeep > 0 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in (0, 1].") }
+        guard jacobianKeep >= 0.01 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in [0.01, 1].") }
         if jacobianKeep != 1 && real != nil { throw ValidationError("--jacobian-keep is for a model's samples, not --real data.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }

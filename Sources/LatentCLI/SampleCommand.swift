@@ -25,7 +25,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Scale of the prior's noise: a VAE's standard deviation, a GAN's noise (the truncation trick); below 1: more typical, less varied samples.")
     var temperature: Float = 1
 
-    @Option(help: "Adversarial models: keep this fraction of noise draws, those where the generator's Jacobian norm is smallest (Jacobian-based truncation, Tanielian et al. 2020; 1: every draw).")
+    @Option(help: "Adversarial models: keep this fraction (0.01 to 1) of noise draws, those where the generator's Jacobian norm is smallest (Jacobian-based truncation, Tanielian et al. 2020; 1: every draw).")
     var jacobianKeep: Float = 1
 
     @Option(help: "Tiles per row of the PNG grid.")
@@ -43,7 +43,7 @@ struct SampleCommand: ParsableCommand {
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
-        guard jacobianKeep > 0 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in (0, 1].") }
+        guard jacobianKeep >= 0.01 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in [0.01, 1].") }
         if jacobianKeep != 1 && vary != nil { throw ValidationError("--vary holds the noise fixed; it does not combine with --jacobian-keep.") }
         _ = try OutputFormat(path: out)
     }

@@ -184,9 +184,14 @@ struct CommandParsingTests {
     @Test func jacobianKeepIsAFractionOfAModelsDraws() throws {
         #expect(try EvalCommand.parse(["--run", "r"]).jacobianKeep == 1)
         #expect(try EvalCommand.parse(["--run", "r", "--jacobian-keep", "0.7"]).jacobianKeep == 0.7)
-        for bad in ["0", "1.5", "-0.2"] {
-            #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--jacobian-keep", bad]) }
-            #expect(throws: (any Error).self) { try SampleCommand.parse(["--run", "r", "--out", "s.png", "--jacobian-keep", bad]) }
+        for bad in ["0", "0.001", "1.5", "-0.2"] {
+            // The range check itself answers, not a parse failure of the value.
+            let eval = #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--jacobian-keep=\(bad)"]) }
+            #expect(EvalCommand.message(for: eval!).contains("--jacobian-keep must be in [0.01, 1]"))
+            let sample = #expect(throws: (any Error).self) {
+                try SampleCommand.parse(["--run", "r", "--out", "s.png", "--jacobian-keep=\(bad)"])
+            }
+            #expect(SampleCommand.message(for: sample!).contains("--jacobian-keep must be in [0.01, 1]"))
         }
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--real", "mnist", "--jacobian-keep", "0.7"]) }
         #expect(throws: (any Error).self) {
@@ -210,6 +215,18 @@ struct CommandParsingTests {
         #expect(header.contains("'shape': (30, 2)"), "header \(header)")
         #expect(written.count >= 30 * 2 * 4)
         try EvalCommand.parse(["--run", folder, "--metrics", "modes", "--samples", "200", "--jacobian-keep", "0.5"]).run()
+
+        // A VAE has no generator noise to truncate: one line on stderr and a failing exit.
+        let vae = folder + "/vae"
+        let trainVAE = ["vae", "--dataset", "toy:ring8", "--epochs", "1", "--training-limit", "64", "--hidden", "8",
+                        "--latent", "2", "--out", vae]
+        try TrainCommand.parse(trainVAE).run(invocation: trainVAE)
+        #expect(throws: ExitCode.failure) {
+            try SampleCommand.parse(["--run", vae, "--out", folder + "/v.npy", "--jacobian-keep", "0.5"]).run()
+        }
+        #expect(throws: ExitCode.failure) {
+            try EvalCommand.parse(["--run", vae, "--metrics", "modes", "--jacobian-keep", "0.5"]).run()
+        }
     }
 
     @Test func errorMessagesOfValidationNameTheOption() {

@@ -46,9 +46,13 @@ extension AdversarialNetwork {
     }
 
     /// Generator inputs for `count` samples after Jacobian-based truncation: for each group of
-    /// requested rows that share their label and category, ⌈m / keep⌉ candidates are drawn and
+    /// m requested rows that share their label and category, ⌈m / keep⌉ candidates are drawn and
     /// the m with the smallest ``noiseJacobianNorms(input:projections:step:using:)`` are kept, in
     /// the order drawn. `keep` = 1 draws the inputs plainly.
+    ///
+    /// InfoGAN's categories, when not given, are drawn for the requested rows first (uniformly,
+    /// as ``generatorInput(count:codes:temperature:using:)`` draws them) and then held fixed, so
+    /// truncation leaves the category mix alone.
     ///
     /// - Parameters:
     ///   - count: how many inputs.
@@ -65,32 +69,49 @@ extension AdversarialNetwork {
     ) -> Tensor {
         precondition(keep > 0 && keep <= 1, "truncatedInput: keep must be in (0, 1], got \(keep)")
         precondition(codes.continuous == nil, "truncatedInput: fixed continuous codes are not supported")
-        guard keep < 1 else { return generatorInput(count: count, codes: codes, temperature: temperature, using: &random).input }
+        precondition(codes.labels.map { $0.count == count } ?? true,
+                     "truncatedInput: \(codes.labels?.count ?? 0) labels for \(count) samples")
+        precondition(codes.categories.map { $0.count == count } ?? true,
+                     "truncatedInput: \(codes.categories?.count ?? 0) categories for \(count) samples")
+        guard keep < 1, count > 0 else {
+            return generatorInput(count: count, codes: codes, temperature: temperature, using: &random).input
+        }
+        let labels = configuration.isConditional ? codes.labels : nil
+        var categories = configuration.categoricalCode > 0 ? codes.categories : nil
+        if configuration.categoricalCode > 0 && categories == nil {
+            categories = (0..<count).map { _ in Int(random.next() % UInt64(configuration.categoricalCode)) }
+        }
         // Rows sharing a label and a category form one group, in order of first appearance.
         var groups: [CodeGroup: [Int]] = [:], order: [CodeGroup] = []
         for row in 0..<count {
-            let key = CodeGroup(label: codes.labels?[row], category: codes.categories?[row])
+            let key = CodeGroup(label: labels?[row], category: categories?[row])
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(row)
         }
-        var parts: [Tensor] = [], position = [Int](repeating: 0, count: count), offset = 0
+        // Every group's candidates, drawn in group order, then ranked in one pass.
+        var drawn: [Tensor] = [], spans: [Range<Int>] = []
         for key in order {
-            let targets = groups[key]!
-            let candidates = Int((Double(targets.count) / Double(keep)).rounded(.up))
-            let drawn = generatorInput(
+            let wanted = groups[key]!.count
+            // The fraction is a Float: 0.7 is 0.69999998, which must not round 700 / 0.7 up to 1,001.
+            let candidates = max(wanted, Int((Double(wanted) / Double(keep) - 1e-6).rounded(.up)))
+            drawn.append(generatorInput(
                 count: candidates,
                 codes: GeneratorCodes(labels: key.label.map { Array(repeating: $0, count: candidates) },
                                       categories: key.category.map { Array(repeating: $0, count: candidates) }),
                 temperature: temperature, using: &random
-            ).input
-            let norms = noiseJacobianNorms(input: drawn, projections: projections, using: &random)
-            let kept = (0..<candidates).sorted { (norms[$0], $0) < (norms[$1], $1) }.prefix(targets.count).sorted()
-            parts.append(drawn.gathered(indices: Array(kept), alongAxis: 0))
-            for (index, target) in targets.enumerated() { position[target] = offset + index }
-            offset += targets.count
+            ).input)
+            let start = spans.last?.upperBound ?? 0
+            spans.append(start..<(start + candidates))
         }
-        let all = parts.count == 1 ? parts[0] : Tensor.concatenate(parts, alongAxis: 0)
-        return order.count == 1 ? all : all.gathered(indices: position, alongAxis: 0)
+        let all = drawn.count == 1 ? drawn[0] : Tensor.concatenate(drawn, alongAxis: 0)
+        let norms = noiseJacobianNorms(input: all, projections: projections, using: &random)
+        var chosen = [Int](repeating: 0, count: count)
+        for (key, span) in zip(order, spans) {
+            let targets = groups[key]!
+            let kept = span.sorted { (norms[$0], $0) < (norms[$1], $1) }.prefix(targets.count).sorted()
+            for (target, candidate) in zip(targets, kept) { chosen[target] = candidate }
+        }
+        return all.gathered(indices: chosen, alongAxis: 0)
     }
 }
 
