@@ -236,6 +236,21 @@ struct GANTrainerTests {
         #expect(samples.scalars.allSatisfy { (0...1).contains($0) })
     }
 
+    /// Many samples are generated in batches of 1,000 with the same values as one at a time
+    /// would give (evaluation mode: BatchNorm's running statistics, rows independent).
+    @Test func manySamplesComeInBatchesWithTheSameValues() throws {
+        let (configuration, _, _) = tinyAdversarial(.dcgan, images: true)
+        var random = SplitMix64(seed: 4)
+        let model = AdversarialNetwork(configuration, using: &random)
+        let input = model.generatorInput(count: 2300, using: &random).input
+        let all = model.sample(input: input)
+        #expect(all.shape == [2300, 1, 8, 8])
+        for rows in [0..<3, 998..<1003, 2297..<2300] {
+            let alone = model.sample(input: input.sliced(rows, alongAxis: 0))
+            #expect(alone.scalars == all.sliced(rows, alongAxis: 0).scalars, "rows \(rows)")
+        }
+    }
+
     /// Non-finite data makes the first loss NaN: the run stops, naming the step.
     @Test func divergenceNamesTheStep() throws {
         var (configuration, options, data) = tinyAdversarial(.gan)

@@ -136,12 +136,21 @@ public final class AdversarialNetwork: Module {
     }
 
     /// The samples for a generator input `[count, generatorInputSize]`, in data space.
+    ///
+    /// Runs in batches of 1,000 rows (evaluation mode makes rows independent), so that many
+    /// samples at once need no more memory than 1,000.
     public func sample(input: Tensor) -> Tensor {
         let network = generatorAverage ?? generator
         let wasTraining = isTraining(network)
         network.eval()
         defer { network.setTraining(wasTraining) }
-        return withoutGradients { toDataSpace(network(input)) }
+        return withoutGradients {
+            guard input.shape[0] > 1000 else { return toDataSpace(network(input)) }
+            let batches = stride(from: 0, to: input.shape[0], by: 1000).map { start in
+                toDataSpace(network(input.sliced(start..<min(start + 1000, input.shape[0]), alongAxis: 0)))
+            }
+            return Tensor.concatenate(batches, alongAxis: 0)
+        }
     }
 
     /// Data (`[batch] + exampleShape`, images in [0, 1]) in the generator's range.
