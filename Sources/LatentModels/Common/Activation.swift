@@ -4,12 +4,15 @@ import LatentTensor
 public enum Activation: String, Codable, CaseIterable, Sendable {
     case relu, tanh, leakyReLU = "leaky-relu", elu, softplus
 
+    /// The negative slope of ``leakyReLU``.
+    public static let leakyReLUSlope: Float = 0.2
+
     /// Applies the nonlinearity.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .relu: return x.relu()
         case .tanh: return x.tanh()
-        case .leakyReLU: return x.leakyReLU(negativeSlope: 0.2)
+        case .leakyReLU: return x.leakyReLU(negativeSlope: Self.leakyReLUSlope)
         case .elu: return x.elu()
         case .softplus: return x.softplus()
         }
@@ -20,7 +23,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     public var fusedWithBias: Tensor.BiasActivation? {
         switch self {
         case .relu: return .relu
-        case .leakyReLU: return .leakyReLU(negativeSlope: 0.2)
+        case .leakyReLU: return .leakyReLU(negativeSlope: Self.leakyReLUSlope)
         case .tanh, .elu, .softplus: return nil
         }
     }

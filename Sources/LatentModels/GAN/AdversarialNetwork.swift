@@ -140,16 +140,28 @@ public final class AdversarialNetwork: Module {
     /// Runs in batches of 1,000 rows (evaluation mode makes rows independent), so that many
     /// samples at once need no more memory than 1,000.
     public func sample(input: Tensor) -> Tensor {
+        withSamplingGenerator { network in
+            let batches = Self.samplingBatches(of: input).map { toDataSpace(network($0)) }
+            return batches.count == 1 ? batches[0] : Tensor.concatenate(batches, alongAxis: 0)
+        }
+    }
+
+    /// Runs `body` on the generator that samples (the average when kept) in evaluation mode and
+    /// without gradients, then restores its mode.
+    func withSamplingGenerator<Result>(_ body: (Generator) -> Result) -> Result {
         let network = generatorAverage ?? generator
         let wasTraining = isTraining(network)
         network.eval()
         defer { network.setTraining(wasTraining) }
-        return withoutGradients {
-            guard input.shape[0] > 1000 else { return toDataSpace(network(input)) }
-            let batches = stride(from: 0, to: input.shape[0], by: 1000).map { start in
-                toDataSpace(network(input.sliced(start..<min(start + 1000, input.shape[0]), alongAxis: 0)))
-            }
-            return Tensor.concatenate(batches, alongAxis: 0)
+        return withoutGradients { body(network) }
+    }
+
+    /// `input`'s rows in batches of 1,000 (one batch when there are no more, or none).
+    static func samplingBatches(of input: Tensor) -> [Tensor] {
+        let rows = input.shape[0]
+        guard rows > 1000 else { return [input] }
+        return stride(from: 0, to: rows, by: 1000).map { start in
+            input.sliced(start..<min(start + 1000, rows), alongAxis: 0)
         }
     }
 
@@ -215,7 +227,7 @@ public final class AdversarialNetwork: Module {
         }
     }
 
-    func isTraining(_ generator: Generator) -> Bool {
+    private func isTraining(_ generator: Generator) -> Bool {
         generator.layers.layers.compactMap { $0 as? BatchNorm }.first?.isTraining ?? true
     }
 }

@@ -20,14 +20,10 @@ extension AdversarialNetwork {
         precondition(projections > 0 && step > 0, "noiseJacobianNorms: projections and step must be positive")
         precondition(input.rank == 2 && input.shape[1] == configuration.generatorInputSize,
                      "noiseJacobianNorms: input \(input.shape) is not [count, \(configuration.generatorInputSize)]")
-        let network = generatorAverage ?? generator
-        let wasTraining = isTraining(network)
-        network.eval()
-        defer { network.setTraining(wasTraining) }
+        guard input.shape[0] > 0 else { return [] }
         let noise = configuration.noiseDimension, width = input.shape[1]
-        return withoutGradients {
-            stride(from: 0, to: input.shape[0], by: 1000).flatMap { start -> [Float] in
-                let batch = input.sliced(start..<min(start + 1000, input.shape[0]), alongAxis: 0)
+        return withSamplingGenerator { network in
+            Self.samplingBatches(of: input).flatMap { batch -> [Float] in
                 let rows = batch.shape[0]
                 let base = network(batch).reshaped(to: [rows, -1])
                 var squares = [Float](repeating: 0, count: rows)
