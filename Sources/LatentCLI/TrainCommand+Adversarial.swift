@@ -22,7 +22,8 @@ extension TrainCommand {
         }
         // A resume with only continuation options keeps the run's own model and options.
         let configuration = try saved?.adversarial ?? adversarial.configuration(
-            kind: kind, exampleShape: training.exampleShape, classCount: training.classCount ?? 0)
+            kind: kind, exampleShape: training.exampleShape, classCount: training.classCount ?? 0,
+            architecture: architecture?.adversarial(), width: width)
         let options = adversarialOptions(
             kind: kind, exampleShape: training.exampleShape, trainingCount: training.count,
             continuing: saved?.adversarialTraining)
@@ -145,12 +146,6 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "Dimension of the noise z (default: 100 for images, 16 for 2-D data; infogan 62 / 8).")
     var noise: Int?
 
-    @Option(help: "Layers: mlp, maxout (the GAN paper's D) or convolutional (DCGAN) (default: the model's).")
-    var architecture: AdversarialArchitecture?
-
-    @Option(help: "Base channel count of the convolutional models (DCGAN's ngf = ndf).")
-    var width: Int = 64
-
     @Option(name: .customLong("g-hidden"), help: "Hidden sizes of an MLP generator, comma-separated.", transform: VariationalOptions.sizes)
     var generatorHidden: [Int]?
 
@@ -187,10 +182,12 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "Steps between sample grids (scatters on 2-D data); 0: only at the end.")
     var sampleEvery: Int = 1000
 
-    /// The model these options describe over the recipe of `kind`.
-    func configuration(kind: AdversarialKind, exampleShape: [Int], classCount: Int) throws
-        -> AdversarialConfiguration
-    {
+    /// The model these options describe over the recipe of `kind`, with the shared
+    /// `--architecture` and `--width` (DCGAN's ngf = ndf, default 64) when given.
+    func configuration(
+        kind: AdversarialKind, exampleShape: [Int], classCount: Int,
+        architecture: AdversarialArchitecture? = nil, width: Int? = nil
+    ) throws -> AdversarialConfiguration {
         var configuration = AdversarialConfiguration.recipe(kind, exampleShape: exampleShape, classCount: classCount)
         if let loss { configuration.loss = loss }
         if let noise { configuration.noiseDimension = noise }
@@ -198,7 +195,7 @@ struct AdversarialOptions: ParsableArguments {
             configuration.architecture = architecture
             if architecture == .convolutional && configuration.output == .sigmoid { configuration.output = .tanh }
         }
-        configuration.width = width
+        configuration.width = width ?? 64
         if let generatorHidden { configuration.generatorHidden = generatorHidden }
         if let discriminatorHidden { configuration.discriminatorHidden = discriminatorHidden }
         if let dropout { configuration.dropout = dropout }
@@ -241,6 +238,5 @@ struct AdversarialOptions: ParsableArguments {
 
 extension AdversarialLoss: ExpressibleByArgument {}
 extension AdversarialOptimizer: ExpressibleByArgument {}
-extension AdversarialArchitecture: ExpressibleByArgument {}
 extension AdversarialLearningRateDecay: ExpressibleByArgument {}
 extension GeneratorOutput: ExpressibleByArgument {}

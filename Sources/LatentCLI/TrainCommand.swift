@@ -55,6 +55,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Classifier architecture: conv (two conv layers, the shipped feature extractor) or mlp (784-256-10).")
     var classifierArchitecture: ClassifierConfiguration.Architecture = .conv
 
+    @Option(help: """
+        Layers: mlp, convolutional (or conv), or maxout (the GAN paper's D; adversarial models \
+        only) (default: mlp for the variational models, each GAN recipe's own).
+        """)
+    var architecture: ArchitectureName?
+
+    @Option(help: "Base channel count of the convolutional models (default: 32 for the variational models; DCGAN's ngf = ndf, 64).")
+    var width: Int?
+
     @OptionGroup(title: "Variational models (ae, vae, beta-vae, iwae, cvae)")
     var variational: VariationalOptions
 
@@ -67,6 +76,10 @@ struct TrainCommand: ParsableCommand {
         if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive.") }
         if let trainingLimit, trainingLimit <= 0 { throw ValidationError("--training-limit must be positive.") }
+        if let width, width <= 0 { throw ValidationError("--width must be positive.") }
+        if architecture == .maxout, model.variationalKind != nil {
+            throw ValidationError("--architecture maxout is the GAN paper's discriminator; \(model.rawValue) takes mlp or convolutional.")
+        }
         try variational.validate(for: model)
     }
 
@@ -149,6 +162,8 @@ struct TrainCommand: ParsableCommand {
         let configuration = saved?.variational ?? {
             var configuration = variational.configuration(kind: model.variationalKind!)
             configuration.imageShape = training.exampleShape
+            if let architecture { configuration.architecture = architecture.variational() }
+            if let width { configuration.convolutionWidth = width }
             configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
             return configuration
         }()

@@ -81,7 +81,7 @@ public struct GradientVariance: Sendable, Equatable {
         baseline: Float,
         using generator: inout some RandomNumberGenerator
     ) -> Double {
-        let targets = model.encoder.parameters.map(\.value)
+        let targets = model.encoderParameters.map(\.value)
         let size = targets.reduce(0) { $0 + $1.scalarCount }
         // Welford's running mean and sum of squared deviations: the reparameterisation
         // gradient's spread can be tiny beside its mean, where Σx² − n·mean² cancels.

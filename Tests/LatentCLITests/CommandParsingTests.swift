@@ -229,6 +229,43 @@ struct CommandParsingTests {
         }
     }
 
+    /// --architecture and --width serve both families: conv (or convolutional) builds a
+    /// convolutional VAE or DCGAN layout; maxout is the GAN paper's and refused for a VAE.
+    @Test func architectureIsSharedByBothFamilies() throws {
+        let conv = try TrainCommand.parse(["vae", "--architecture", "conv", "--width", "16", "--out", "r"])
+        #expect(conv.architecture?.variational() == .convolutional && conv.width == 16)
+        #expect(try TrainCommand.parse(["vae", "--out", "r"]).architecture == nil)
+        let gan = try TrainCommand.parse(["gan", "--architecture", "conv", "--out", "r"])
+        let configuration = try gan.adversarial.configuration(
+            kind: .gan, exampleShape: [1, 28, 28], classCount: 0,
+            architecture: gan.architecture?.adversarial(), width: gan.width)
+        #expect(configuration.architecture == .convolutional && configuration.width == 64)
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--architecture", "maxout", "--out", "r"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--architecture", "rnn", "--out", "r"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["dcgan", "--width", "0", "--out", "r"]) }
+    }
+
+    /// End to end: a convolutional VAE trains on an MNIST slice, records its architecture, and
+    /// samples; on 2-D points it is refused with one line and a failing exit.
+    @Test func convolutionalVAEFromTheCommandLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-conv-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let train = ["vae", "--architecture", "conv", "--width", "4", "--hidden", "16", "--latent", "2",
+                     "--epochs", "1", "--training-limit", "64", "--test-limit", "32", "--batch-size", "32",
+                     "--out", folder]
+        try TrainCommand.parse(train).run(invocation: train)
+        let saved = try RunFolder(creating: folder, resuming: true).readConfiguration()
+        #expect(saved.variational?.architecture == .convolutional && saved.variational?.convolutionWidth == 4)
+        let path = folder + "/samples.npy"
+        try SampleCommand.parse(["--run", folder, "--count", "3", "--out", path]).run()
+        let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)).prefix(128), as: UTF8.self)
+        #expect(header.contains("'shape': (3, 1, 28, 28)"), "header \(header)")
+
+        let points = ["vae", "--architecture", "conv", "--dataset", "toy:ring8", "--likelihood", "gaussian",
+                      "--out", folder + "/points"]
+        #expect(throws: ExitCode.failure) { try TrainCommand.parse(points).run(invocation: points) }
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])

@@ -230,7 +230,7 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
             "--d-negative-slope must be in [0, 1), got \(discriminatorNegativeSlope ?? 0)")
         try require(width > 0, "--width must be positive")
         try require(
-            architecture != .convolutional || (isImage && DCGANLayout(exampleShape) != nil),
+            architecture != .convolutional || (isImage && ConvolutionalLayout(exampleShape) != nil),
             "\(kind.rawValue) with convolutions needs images whose side halves to 4...8 "
                 + "(28, 32, 64, …); got examples of shape \(exampleShape)")
         try require(
@@ -259,27 +259,5 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
         try require(
             kind != .wganGP || !discriminatorBatchNorm,
             "wgan-gp's critic has no batch normalisation (the penalty is per sample)")
-    }
-}
-
-/// The layer sizes of DCGAN's convolutional stacks for one image size: the side is halved
-/// `upsamplings` times to `base` (between 4 and 8), the 1×1 code grows to `base` in one step.
-public struct DCGANLayout: Equatable, Sendable {
-    /// The side of the smallest feature map.
-    public let base: Int
-    /// The number of stride-2 layers.
-    public let upsamplings: Int
-
-    /// The layout for `[channels, side, side]`, or `nil` when the side does not halve to 4...8.
-    public init?(_ exampleShape: [Int]) {
-        guard exampleShape.count == 3, exampleShape[1] == exampleShape[2] else { return nil }
-        var side = exampleShape[1], count = 0
-        while side % 2 == 0 && side / 2 >= 4 {
-            side /= 2
-            count += 1
-        }
-        guard (4...8).contains(side), count >= 1 else { return nil }
-        base = side
-        upsamplings = count
     }
 }

@@ -53,7 +53,7 @@ public final class Discriminator: Module {
         let featureSize: Int
         switch configuration.architecture {
         case .convolutional:
-            let layout = DCGANLayout(configuration.exampleShape)!
+            let layout = ConvolutionalLayout(configuration.exampleShape)!
             let slope = configuration.discriminatorNegativeSlope ?? 0.2
             var channels = (configuration.exampleShape[0] + condition) * configuration.packedExamples
             for index in 0..<layout.upsamplings {

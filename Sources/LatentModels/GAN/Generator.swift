@@ -26,7 +26,7 @@ public final class Generator: Layer {
     ) {
         self.configuration = configuration
         var stack: [any Layer] = []
-        if configuration.architecture == .convolutional, let layout = DCGANLayout(configuration.exampleShape) {
+        if configuration.architecture == .convolutional, let layout = ConvolutionalLayout(configuration.exampleShape) {
             var channels = configuration.width << (layout.upsamplings - 1)
             var inputSize = configuration.generatorInputSize
             if let width = configuration.fullyConnectedWidth {

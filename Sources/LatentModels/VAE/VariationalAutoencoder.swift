@@ -10,10 +10,17 @@ import LatentTensor
 public final class VariationalAutoencoder: Module {
     /// How the model was built.
     public let configuration: VariationalConfiguration
-    /// x (and the one-hot label) → μ and log σ² (or the code itself for the AE).
+    /// x (and the one-hot label) → μ and log σ² (or the code itself for the AE); with
+    /// convolutions, it reads the features of ``encoderFront``.
     public let encoder: MultilayerPerceptron
-    /// z (and the one-hot label) → the parameters of p(x|z).
+    /// z (and the one-hot label) → the parameters of p(x|z); with convolutions, the input of
+    /// ``decoderEnd``.
     public let decoder: MultilayerPerceptron
+    /// The convolutions before the encoder's fully connected layers, in a convolutional model.
+    public let encoderFront: ConvolutionalEncoderFront?
+    /// The transposed convolutions after the decoder's fully connected layers, in a
+    /// convolutional model.
+    public let decoderEnd: ConvolutionalDecoderEnd?
 
     /// Builds the model with PyTorch's default initialisation.
     public init(_ configuration: VariationalConfiguration, using generator: inout some RandomNumberGenerator) {
@@ -21,23 +28,57 @@ public final class VariationalAutoencoder: Module {
         let condition = configuration.classCount * (configuration.isConditional ? 1 : 0)
         let latent = configuration.latentDimension
         let codeSize = configuration.kind == .ae ? latent : 2 * latent
-        encoder = MultilayerPerceptron(
-            sizes: [configuration.featureCount + condition] + configuration.hidden + [codeSize],
-            activation: configuration.activation, using: &generator)
-        decoder = MultilayerPerceptron(
-            sizes: [latent + condition] + configuration.hidden.reversed()
-                + [configuration.featureCount * configuration.likelihood.outputsPerPixel],
-            activation: configuration.activation, using: &generator)
+        let outputs = configuration.featureCount * configuration.likelihood.outputsPerPixel
+        switch configuration.architecture {
+        case .mlp:
+            encoderFront = nil
+            decoderEnd = nil
+            encoder = MultilayerPerceptron(
+                sizes: [configuration.featureCount + condition] + configuration.hidden + [codeSize],
+                activation: configuration.activation, using: &generator)
+            decoder = MultilayerPerceptron(
+                sizes: [latent + condition] + configuration.hidden.reversed() + [outputs],
+                activation: configuration.activation, using: &generator)
+        case .convolutional:
+            let front = ConvolutionalEncoderFront(
+                imageShape: configuration.imageShape, width: configuration.convolutionWidth,
+                activation: configuration.activation, using: &generator)
+            encoderFront = front
+            encoder = MultilayerPerceptron(
+                sizes: [front.featureCount + condition] + configuration.hidden + [codeSize],
+                activation: configuration.activation, using: &generator)
+            decoder = MultilayerPerceptron(
+                sizes: [latent + condition] + configuration.hidden.reversed() + [front.featureCount],
+                activation: configuration.activation, using: &generator)
+            decoderEnd = ConvolutionalDecoderEnd(
+                imageShape: configuration.imageShape, width: configuration.convolutionWidth,
+                outputsPerPixel: configuration.likelihood.outputsPerPixel,
+                activation: configuration.activation, using: &generator)
+        }
     }
 
-    public var children: [(name: String, module: any Module)] { [("encoder", encoder), ("decoder", decoder)] }
+    public var children: [(name: String, module: any Module)] {
+        (encoderFront.map { [("encoder_front", $0 as any Module)] } ?? [])
+            + [("encoder", encoder), ("decoder", decoder)]
+            + (decoderEnd.map { [("decoder_end", $0 as any Module)] } ?? [])
+    }
+
+    /// The parameters of q(z|x): the encoder's, convolutions included. The gradient-variance
+    /// diagnostic compares the estimators on these.
+    public var encoderParameters: [Parameter] {
+        (encoderFront?.parameters ?? []) + encoder.parameters
+    }
 
     // MARK: - Encoder and decoder
 
     /// The parameters of q(z|x): mean and log-variance, each `[batch, latent]`. For the AE the
     /// log-variance is −∞ in effect: the mean is the code.
     public func encode(_ images: Tensor, labels: [Int]? = nil) -> (mean: Tensor, logVariance: Tensor) {
-        let output = encoder(conditioned(flat(images), on: labels))
+        var features = flat(images)
+        if let encoderFront {
+            features = encoderFront(features.reshaped(to: [features.shape[0]] + configuration.imageShape))
+        }
+        let output = encoder(conditioned(features, on: labels))
         if configuration.kind == .ae {
             return (output, Tensor(shape: output.shape, repeating: -.infinity))
         }
@@ -47,7 +88,8 @@ public final class VariationalAutoencoder: Module {
 
     /// The parameters of p(x|z) for codes `[batch, latent]`: `[batch, features · outputsPerPixel]`.
     public func decode(_ codes: Tensor, labels: [Int]? = nil) -> Tensor {
-        decoder(conditioned(codes, on: labels))
+        let output = decoder(conditioned(codes, on: labels))
+        return decoderEnd.map { $0(output) } ?? output
     }
 
     /// The mean of p(x|z) as images `[batch, channels, height, width]`.
@@ -58,20 +100,32 @@ public final class VariationalAutoencoder: Module {
     }
 
     /// Sets the decoder's output bias to the logits of the training set's pixel means, as the
-    /// IWAE paper's code does, so training starts from the average image.
+    /// IWAE paper's code does, so training starts from the average image. A convolutional
+    /// decoder has one output bias per channel: it starts at the logit of the channel's mean.
     ///
     /// - Parameter pixelMeans: `[features]` means in [0, 1].
     public func initializeOutputBias(pixelMeans: Tensor) {
         precondition(pixelMeans.scalarCount == configuration.featureCount,
                      "initializeOutputBias: \(pixelMeans.scalarCount) means for \(configuration.featureCount) features")
-        guard let bias = decoder.layers.last?.bias else { return }
-        let means = pixelMeans.scalars
+        var means = pixelMeans.scalars
+        let bias: Parameter?
+        if let decoderEnd {
+            let channels = configuration.imageShape[0], pixels = configuration.featureCount / channels
+            means = (0..<channels).map { channel in
+                means[(channel * pixels)..<((channel + 1) * pixels)].reduce(0, +) / Float(pixels)
+            }
+            bias = decoderEnd.outputBias
+        } else {
+            bias = decoder.layers.last?.bias
+        }
+        guard let bias else { return }
         bias.updateInPlace { buffer in
-            for index in 0..<configuration.featureCount {
-                let p = min(max(means[index], 1e-3), 1 - 1e-3)
+            for (index, mean) in means.enumerated() {
                 switch configuration.likelihood {
-                case .bernoulli, .continuousBernoulli: buffer[index] = Foundation.log(p / (1 - p))
-                case .gaussian, .gaussianLearnedVariance: buffer[index] = means[index]
+                case .bernoulli, .continuousBernoulli:
+                    let p = min(max(mean, 1e-3), 1 - 1e-3)
+                    buffer[index] = Foundation.log(p / (1 - p))
+                case .gaussian, .gaussianLearnedVariance: buffer[index] = mean
                 }
             }
         }

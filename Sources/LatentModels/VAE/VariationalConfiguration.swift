@@ -20,6 +20,17 @@ public enum GradientEstimator: String, Codable, CaseIterable, Sendable {
     case scoreFunction = "score-function"
 }
 
+/// The layers at the pixel end of a variational model's encoder and decoder.
+public enum VariationalArchitecture: String, Codable, CaseIterable, Sendable {
+    /// Fully connected layers throughout: the examples enter and leave flat.
+    case mlp
+    /// Stride-2 convolutions (kernel 4, padding 1) halve the image's side down to 4–8 pixels
+    /// before the fully connected layers, and transposed convolutions double it back in the
+    /// decoder; the channels start at ``VariationalConfiguration/convolutionWidth`` and double
+    /// per halving. Needs square images whose side halves to 4–8 (28, 32, 64, …).
+    case convolutional
+}
+
 /// Everything needed to rebuild a variational model; stored as the run's `config.json`.
 public struct VariationalConfiguration: Codable, Equatable, Sendable {
     /// The family member.
@@ -28,7 +39,13 @@ public struct VariationalConfiguration: Codable, Equatable, Sendable {
     public var imageShape: [Int] = [1, 28, 28]
     /// The dimension of z.
     public var latentDimension: Int = 20
-    /// Hidden layer sizes of the encoder (the decoder mirrors them).
+    /// The pixel end of the encoder and decoder: fully connected or convolutional.
+    public var architecture: VariationalArchitecture = .mlp
+    /// Channels of the first convolution of a convolutional encoder (doubling per halving),
+    /// and of the decoder's last hidden feature map.
+    public var convolutionWidth: Int = 32
+    /// Hidden layer sizes of the encoder's fully connected layers (the decoder mirrors them);
+    /// with convolutions they follow the last feature map.
     public var hidden: [Int] = [400]
     /// The hidden nonlinearity.
     public var activation: Activation = .relu
@@ -71,6 +88,34 @@ public struct VariationalConfiguration: Codable, Equatable, Sendable {
         try require(kind != .cvae || classCount >= 2, "cvae needs a labelled dataset with at least 2 classes")
         try require(kind != .ae || estimator == .reparameterization,
                     "the deterministic autoencoder has no sampling step for --estimator score-function")
+        if architecture == .convolutional {
+            try require(convolutionWidth > 0, "--width must be positive, got \(convolutionWidth)")
+            try require(ConvolutionalLayout(imageShape) != nil,
+                        "--architecture convolutional needs square images whose side halves to 4-8 pixels "
+                            + "(28, 32, 64, ...); the data's examples are \(imageShape)")
+        }
+    }
+}
+
+extension VariationalConfiguration {
+    /// Decodes a configuration; run folders written before `architecture` and
+    /// `convolutionWidth` existed hold fully connected models and decode as such.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(VariationalKind.self, forKey: .kind)
+        imageShape = try container.decode([Int].self, forKey: .imageShape)
+        latentDimension = try container.decode(Int.self, forKey: .latentDimension)
+        architecture = try container.decodeIfPresent(VariationalArchitecture.self, forKey: .architecture) ?? .mlp
+        convolutionWidth = try container.decodeIfPresent(Int.self, forKey: .convolutionWidth) ?? 32
+        hidden = try container.decode([Int].self, forKey: .hidden)
+        activation = try container.decode(Activation.self, forKey: .activation)
+        likelihood = try container.decode(Likelihood.self, forKey: .likelihood)
+        outputStandardDeviation = try container.decode(Float.self, forKey: .outputStandardDeviation)
+        beta = try container.decode(Float.self, forKey: .beta)
+        importanceSamples = try container.decode(Int.self, forKey: .importanceSamples)
+        classCount = try container.decode(Int.self, forKey: .classCount)
+        estimator = try container.decode(GradientEstimator.self, forKey: .estimator)
+        usesBaseline = try container.decode(Bool.self, forKey: .usesBaseline)
     }
 }
 
