@@ -31,14 +31,17 @@ public enum AdversarialPictures {
     ///
     /// - Parameters:
     ///   - data: the training data in model space.
+    /// - Returns: the picture written, or `nil` for data that is neither images nor 2-D points.
+    @discardableResult
     public static func write(
         model: AdversarialNetwork, data: Dataset, folder: RunFolder, seed: UInt64, step: Int?
-    ) throws {
+    ) throws -> PNGImage? {
         let suffix = step.map { String(format: "-step-%06d", $0) } ?? ""
         if model.configuration.isImage {
             let (input, columns) = fixedInput(model: model, seed: seed)
             let image = ImageGrid.render(model.sample(input: input), columns: columns, valueRange: 0...1)
             try write(image, to: folder.file("samples\(suffix).png"))
+            return image
         } else if model.configuration.exampleShape == [2] {
             var random = SplitMix64(seed: seed).derived(0x5CA7)
             let count = 2500
@@ -46,8 +49,8 @@ public enum AdversarialPictures {
                 ? (0..<count).map { $0 % model.configuration.classCount } : nil
             let samples = model.sample(count: count, labels: labels, using: &random)
             let shown = data.subset(0..<min(count, data.count)).examples
-            try write(ScatterPlot.comparing(data: model.toDataSpace(shown), samples: samples),
-                      to: folder.file("scatter\(suffix).png"))
+            let scatter = ScatterPlot.comparing(data: model.toDataSpace(shown), samples: samples)
+            try write(scatter, to: folder.file("scatter\(suffix).png"))
             if step == nil {
                 // The final scatter's points, for mode-coverage scoring with any tool.
                 do {
@@ -56,7 +59,9 @@ public enum AdversarialPictures {
                     throw RunError("cannot write \(folder.file("samples.npy").path): \(error)")
                 }
             }
+            return scatter
         }
+        return nil
     }
 
     private static func write(_ image: PNGImage, to url: URL) throws {

@@ -133,12 +133,20 @@ public final class AdversarialTrainer {
             }
             if options.sampleEvery > 0 && step % options.sampleEvery == 0 {
                 reestimateAverageStatistics()
-                try AdversarialPictures.write(model: model, data: training, folder: folder,
-                                              seed: options.seed, step: step)
+                if let picture = try AdversarialPictures.write(
+                    model: model, data: training, folder: folder, seed: options.seed, step: step)
+                {
+                    log.appendImage(picture, tag: "samples", step: step)
+                }
             }
         }
         try saveCheckpoint()  // with the average's own statistics, used by the pictures too
-        try AdversarialPictures.write(model: model, data: training, folder: folder, seed: options.seed, step: nil)
+        if let picture = try AdversarialPictures.write(
+            model: model, data: training, folder: folder, seed: options.seed, step: nil),
+            options.sampleEvery == 0 || step % options.sampleEvery != 0
+        {
+            log.appendImage(picture, tag: "samples", step: step)  // unless the last step's grid is there
+        }
         var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
         summary.stepsTaken = step - firstStep
         try writeReport(summary)

@@ -1,4 +1,5 @@
 import Foundation
+import LatentData
 import LatentNN
 
 /// A value in a metrics record: numbers, strings, or integer counters.
@@ -17,14 +18,18 @@ public enum MetricValue: Sendable, Equatable {
     }
 }
 
-/// `metrics.jsonl`: one JSON object per logged step or epoch, appended as training goes.
+/// `metrics.jsonl`: one JSON object per logged step or epoch, appended as training goes; the
+/// same numbers go to a TensorBoard event file beside it (``TensorBoardEvents``).
 public final class MetricsLog {
     /// The file written.
     public let url: URL
     private let handle: FileHandle
+    /// The TensorBoard events of this session of the run, or `nil` when not written.
+    public let events: TensorBoardEvents?
 
-    /// Opens (creating or appending to) the log at `url`.
-    public init(url: URL) throws {
+    /// Opens (creating or appending to) the log at `url`, and starts a TensorBoard event file
+    /// in the same folder when `tensorBoard` is set.
+    public init(url: URL, tensorBoard: Bool = true) throws {
         self.url = url
         if !FileManager.default.fileExists(atPath: url.path) {
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -33,12 +38,33 @@ public final class MetricsLog {
         }
         handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
+        events = tensorBoard ? try TensorBoardEvents(directory: url.deletingLastPathComponent()) : nil
     }
 
-    /// Appends one record; keys keep the given order.
+    /// Appends one record; keys keep the given order. A record with an integer `step` also goes
+    /// to the event file: each number under its own key as the tag (`loss`, `test_loss`,
+    /// `d_loss`), except the bookkeeping (`epoch` and times in seconds).
     public func append(_ record: [(String, MetricValue)]) {
         let body = record.map { "\(JSONText.quoted($0.0)): \($0.1.json)" }.joined(separator: ", ")
         handle.write(Data(("{" + body + "}\n").utf8))
+        guard let events, let step = record.first(where: { $0.0 == "step" }).flatMap({ field -> Int? in
+            if case .integer(let step) = field.1 { return step } else { return nil }
+        }) else { return }
+        let scalars: [(tag: String, value: Float)] = record.compactMap { key, value in
+            guard key != "step" && key != "epoch" && !key.hasSuffix("seconds") else { return nil }
+            switch value {
+            case .number(let number): return (key, Float(number))
+            case .integer(let integer): return (key, Float(integer))
+            case .text: return nil
+            }
+        }
+        events.addScalars(scalars, step: step, wallTime: Date().timeIntervalSince1970)
+    }
+
+    /// Adds a picture to the event file under `tag` at `step` (a sample grid as training goes).
+    public func appendImage(_ image: PNGImage, tag: String, step: Int) {
+        events?.addImage(tag: tag, png: image.encoded(), width: image.width, height: image.height,
+                         channels: image.channels, step: step, wallTime: Date().timeIntervalSince1970)
     }
 
     /// Reads every record of a log, skipping lines that are not JSON objects.

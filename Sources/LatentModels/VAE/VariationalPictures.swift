@@ -31,12 +31,19 @@ public enum VariationalPictures {
     }
 
     /// Writes a grid of 64 samples drawn from the prior with a fixed seed.
-    public static func writeSamples(model: VariationalAutoencoder, to url: URL, seed: UInt64, count: Int = 64) throws {
-        guard isImage(model) else { return }
+    ///
+    /// - Returns: the picture, or `nil` when the examples are not images (nothing is written).
+    @discardableResult
+    public static func writeSamples(
+        model: VariationalAutoencoder, to url: URL, seed: UInt64, count: Int = 64
+    ) throws -> PNGImage? {
+        guard isImage(model) else { return nil }
         var generator = SplitMix64(seed: seed).derived(0x5A)
         let labels = model.configuration.isConditional ? (0..<count).map { $0 % model.configuration.classCount } : nil
         let images = samples(model: model, count: count, labels: labels, temperature: 1, using: &generator)
-        try writePNG(images, columns: model.configuration.isConditional ? model.configuration.classCount : 8, to: url)
+        let picture = ImageGrid.render(images, columns: model.configuration.isConditional ? model.configuration.classCount : 8)
+        try writeImage(picture, to: url)
+        return picture
     }
 
     /// Means of p(x|z) for z ~ N(0, temperature²·I): `[count, channels, height, width]`.

@@ -151,7 +151,12 @@ public final class VariationalTrainer {
             }
             try saveCheckpoint()
             if options.sampleEvery > 0 && completedEpochs % options.sampleEvery == 0 {
-                try VariationalPictures.writeSamples(model: model, to: folder.file(String(format: "samples-epoch-%03d.png", completedEpochs)), seed: options.seed)
+                if let picture = try VariationalPictures.writeSamples(
+                    model: model, to: folder.file(String(format: "samples-epoch-%03d.png", completedEpochs)),
+                    seed: options.seed)
+                {
+                    log.appendImage(picture, tag: "samples", step: step)
+                }
             }
         }
         if lastTest.count == 0 { lastTest = evaluate(on: test) }
