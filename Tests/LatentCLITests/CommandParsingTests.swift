@@ -74,6 +74,15 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--metrics", "elbo,fid2"]) }
     }
 
+    /// The score-function estimator draws one z per example: `--importance-samples 3` with it is
+    /// refused (when the trainer validates the model), not ignored.
+    @Test func scoreFunctionWithSeveralSamplesIsRefused() throws {
+        let command = try TrainCommand.parse([
+            "vae", "--out", "r", "--estimator", "score-function", "--importance-samples", "3",
+        ])
+        #expect(throws: ConfigurationError.self) { try command.variational.configuration(kind: .vae).validate() }
+    }
+
     /// An explicit --learning-rate reaches a GAN recipe even when it equals the VAE default.
     @Test func anExplicitLearningRateIsKept() throws {
         #expect(try TrainCommand.parse(["gan", "--out", "r", "--learning-rate", "1e-3"]).learningRate == 1e-3)
