@@ -275,6 +275,21 @@ struct CommandParsingTests {
         #expect(throws: ExitCode.failure) { try TrainCommand.parse(points).run(invocation: points) }
     }
 
+    /// Without --likelihood, a variational model on data outside [0, 1] gets the fixed-variance
+    /// Gaussian decoder, recorded in config.json; an explicit Bernoulli there is refused.
+    @Test func variationalModelsOnPointsDefaultToAGaussianDecoder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-moons-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try TrainCommand.parse(["vae", "--out", "r"]).variational.likelihood == nil)
+        let train = ["vae", "--dataset", "toy:moons", "--epochs", "1", "--training-limit", "64", "--test-limit", "64",
+                     "--hidden", "8", "--latent", "2", "--out", folder]
+        try TrainCommand.parse(train).run(invocation: train)
+        #expect(try RunFolder(creating: folder, resuming: true).readConfiguration().variational?.likelihood == .gaussian)
+        let bernoulli = ["vae", "--dataset", "toy:moons", "--epochs", "1", "--training-limit", "64", "--hidden", "8",
+                         "--likelihood", "bernoulli", "--out", folder + "/bernoulli"]
+        #expect(throws: ExitCode.failure) { try TrainCommand.parse(bernoulli).run(invocation: bernoulli) }
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])

@@ -34,10 +34,13 @@ public final class VariationalTrainer {
     /// - Parameters:
     ///   - configuration: the model to build.
     ///   - options: the training loop's settings.
-    ///   - training: the training set (images in [0, 1]).
+    ///   - training: the training set (in [0, 1] for a Bernoulli-type likelihood or a binarised
+    ///     protocol).
     ///   - test: the held-out set the reported loss is measured on.
     ///   - dataset: the dataset's specification, recorded in `config.json`.
     ///   - folder: the run folder; when it holds a checkpoint and `resuming`, training continues.
+    /// - Throws: ``ConfigurationError`` for an impossible model, ``DataRangeError`` for data
+    ///   outside [0, 1] that the likelihood or protocol needs inside it, ``RunError`` otherwise.
     public init(
         configuration: VariationalConfiguration, options: VariationalTrainingOptions,
         training: Dataset, test: Dataset, dataset: String, folder: RunFolder, resuming: Bool
@@ -46,6 +49,9 @@ public final class VariationalTrainer {
         guard training.exampleShape == configuration.imageShape, test.exampleShape == configuration.imageShape else {
             throw RunError("data of shape \(training.exampleShape) does not match the model's \(configuration.imageShape)")
         }
+        try VariationalTrainer.checkValueRange(
+            of: [training, test], dataset: dataset, likelihood: configuration.likelihood,
+            dataProtocol: options.dataProtocol)
         self.options = options
         self.folder = folder
         self.dataset = dataset
