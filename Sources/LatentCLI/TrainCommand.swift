@@ -165,6 +165,12 @@ struct TrainCommand: ParsableCommand {
             if let architecture { configuration.architecture = architecture.variational() }
             if let width { configuration.convolutionWidth = width }
             configuration.classCount = model == .cvae ? (training.classCount ?? 0) : 0
+            // Data outside [0, 1] (the 2-D toys) gets a Gaussian decoder unless one is named.
+            if variational.likelihood == nil, Likelihood.suited(to: [training, test]) == .gaussian {
+                configuration.likelihood = .gaussian
+                FileHandle.standardError.write(Data(("\(data.dataset): values outside [0, 1], so a Gaussian decoder "
+                    + "(--likelihood gaussian --output-std \(configuration.outputStandardDeviation))\n").utf8))
+            }
             return configuration
         }()
         let options = variationalOptions(continuing: saved?.variationalTraining)
@@ -209,8 +215,8 @@ struct VariationalOptions: ParsableArguments {
     @Option(help: "Hidden nonlinearity: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation: Activation = .relu
 
-    @Option(help: "Decoder distribution: \(Likelihood.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var likelihood: Likelihood = .bernoulli
+    @Option(help: "Decoder distribution: \(Likelihood.allCases.map(\.rawValue).joined(separator: ", ")) (default: bernoulli for data in [0, 1], else gaussian).")
+    var likelihood: Likelihood?
 
     @Option(help: "Standard deviation of the fixed-variance Gaussian likelihood.")
     var outputStd: Float = 0.1
@@ -278,7 +284,7 @@ struct VariationalOptions: ParsableArguments {
         configuration.latentDimension = latent
         configuration.hidden = hidden
         configuration.activation = activation
-        configuration.likelihood = likelihood
+        configuration.likelihood = likelihood ?? .bernoulli
         configuration.outputStandardDeviation = outputStd
         configuration.beta = kind == .betaVAE ? beta : 1
         configuration.importanceSamples = importanceSamples ?? (kind == .iwae ? 5 : 1)

@@ -74,6 +74,15 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try EvalCommand.parse(["--run", "r", "--metrics", "elbo,fid2"]) }
     }
 
+    /// The score-function estimator draws one z per example: `--importance-samples 3` with it is
+    /// refused (when the trainer validates the model), not ignored.
+    @Test func scoreFunctionWithSeveralSamplesIsRefused() throws {
+        let command = try TrainCommand.parse([
+            "vae", "--out", "r", "--estimator", "score-function", "--importance-samples", "3",
+        ])
+        #expect(throws: ConfigurationError.self) { try command.variational.configuration(kind: .vae).validate() }
+    }
+
     /// An explicit --learning-rate reaches a GAN recipe even when it equals the VAE default.
     @Test func anExplicitLearningRateIsKept() throws {
         #expect(try TrainCommand.parse(["gan", "--out", "r", "--learning-rate", "1e-3"]).learningRate == 1e-3)
@@ -264,6 +273,21 @@ struct CommandParsingTests {
         let points = ["vae", "--architecture", "conv", "--dataset", "toy:ring8", "--likelihood", "gaussian",
                       "--out", folder + "/points"]
         #expect(throws: ExitCode.failure) { try TrainCommand.parse(points).run(invocation: points) }
+    }
+
+    /// Without --likelihood, a variational model on data outside [0, 1] gets the fixed-variance
+    /// Gaussian decoder, recorded in config.json; an explicit Bernoulli there is refused.
+    @Test func variationalModelsOnPointsDefaultToAGaussianDecoder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-moons-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try TrainCommand.parse(["vae", "--out", "r"]).variational.likelihood == nil)
+        let train = ["vae", "--dataset", "toy:moons", "--epochs", "1", "--training-limit", "64", "--test-limit", "64",
+                     "--hidden", "8", "--latent", "2", "--out", folder]
+        try TrainCommand.parse(train).run(invocation: train)
+        #expect(try RunFolder(creating: folder, resuming: true).readConfiguration().variational?.likelihood == .gaussian)
+        let bernoulli = ["vae", "--dataset", "toy:moons", "--epochs", "1", "--training-limit", "64", "--hidden", "8",
+                         "--likelihood", "bernoulli", "--out", folder + "/bernoulli"]
+        #expect(throws: ExitCode.failure) { try TrainCommand.parse(bernoulli).run(invocation: bernoulli) }
     }
 
     @Test func errorMessagesOfValidationNameTheOption() {

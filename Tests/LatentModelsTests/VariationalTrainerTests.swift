@@ -87,6 +87,128 @@ struct VariationalTrainerTests {
         #expect(losses(straight) == losses(split))
     }
 
+    // MARK: - The data's range
+
+    /// 64 points of the two-moons toy: values in about [−1, 2].
+    func moons() throws -> LatentData.Dataset {
+        var generator = SplitMix64(seed: 9)
+        let points = try ToyDistribution(parsing: "moons").sample(count: 64, using: &generator)
+        return Dataset(name: "toy:moons", examples: points, valueRange: -2...3)
+    }
+
+    func pointTrainer(
+        _ data: LatentData.Dataset, likelihood: Likelihood, dataProtocol: DataPresentation = .intensities,
+        folder: String
+    ) throws -> VariationalTrainer {
+        var configuration = tinyConfiguration(.vae, likelihood: likelihood)
+        configuration.imageShape = [2]
+        var options = options(epochs: 2)
+        options.dataProtocol = dataProtocol
+        return try VariationalTrainer(
+            configuration: configuration, options: options, training: data, test: data,
+            dataset: "toy:moons", folder: RunFolder(creating: folder, resuming: false), resuming: false)
+    }
+
+    /// A Bernoulli-type likelihood on data outside [0, 1] has an objective unbounded below: the
+    /// trainer refuses it in one line naming the dataset, its values, the likelihood and the
+    /// Gaussian alternatives, before writing anything.
+    @Test(arguments: [Likelihood.bernoulli, .continuousBernoulli])
+    func bernoulliLikelihoodsRefuseDataOutsideTheUnitInterval(likelihood: Likelihood) throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try moons()
+        let error = try #require(throws: DataRangeError.self) {
+            try pointTrainer(data, likelihood: likelihood, folder: folder)
+        }
+        let range = try #require(data.observedRange)
+        #expect(range.lowerBound < 0 && range.upperBound > 1)
+        #expect(error.values == range)
+        for part in ["toy:moons: values lie in [", "the \(likelihood.rawValue) likelihood", "--likelihood gaussian or gaussian-learned"] {
+            #expect(error.description.contains(part), "\(error)")
+        }
+        #expect(!error.description.contains("\n"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/config.json"))
+    }
+
+    /// The binarised protocols draw pixels as Bernoulli(x): refused for data outside [0, 1]
+    /// whatever the likelihood.
+    @Test(arguments: [DataPresentation.staticBinarized, .dynamicBinarized])
+    func binarisedProtocolsRefuseDataOutsideTheUnitInterval(dataProtocol: DataPresentation) throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let error = try #require(throws: DataRangeError.self) {
+            try pointTrainer(try moons(), likelihood: .gaussian, dataProtocol: dataProtocol, folder: folder)
+        }
+        #expect(error.description.contains("--data-protocol \(dataProtocol.rawValue)"), "\(error)")
+    }
+
+    /// A Gaussian likelihood trains on the same points, and is what `latent train` picks for
+    /// them when no likelihood is given; images in [0, 1] keep the Bernoulli.
+    @Test func gaussianLikelihoodTrainsOnPointsAndIsTheirDefault() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try moons()
+        #expect(Likelihood.suited(to: [data]) == .gaussian)
+        #expect(Likelihood.suited(to: [tinyPatterns()]) == .bernoulli)
+        for likelihood in [Likelihood.gaussian, .gaussianLearnedVariance] {
+            try? FileManager.default.removeItem(atPath: folder)
+            let summary = try pointTrainer(data, likelihood: likelihood, folder: folder).run(quiet: true)
+            #expect(summary.test.negativeELBO.isFinite, "\(likelihood)")
+        }
+    }
+
+    /// A run stopped mid-epoch and resumed ends with the same parameters, bit for bit, as an
+    /// uninterrupted run, after the same 18 steps (3 epochs of 6), with the same per-epoch test
+    /// records (the epoch's training loss included). Checkpoints every 4 steps; stopped after
+    /// step 10 (as by SIGKILL; the checkpoint of step 8 is the last) or after step 12 (its
+    /// checkpoint holds the epoch's last batch but not the epoch's end). Grey-level data under
+    /// dynamic binarisation, so the skipped batches' draws matter; the score-function case also
+    /// carries its moving baseline across.
+    @Test(arguments: [
+        (GradientEstimator.reparameterization, 10), (.scoreFunction, 10), (.reparameterization, 12),
+    ])
+    func runResumedFromAMidEpochCheckpointEndsWithTheSameWeights(
+        estimator: GradientEstimator, stoppedAfter: Int
+    ) throws {
+        let straight = temporaryFolder(), split = temporaryFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: straight)
+            try? FileManager.default.removeItem(atPath: split)
+        }
+        var data = tinyPatterns()
+        data.examples = 0.2 + 0.6 * data.examples
+        func trainer(folder: String, resuming: Bool) throws -> VariationalTrainer {
+            var configuration = tinyConfiguration(.vae)
+            configuration.estimator = estimator
+            var options = options(epochs: 3)
+            options.dataProtocol = .dynamicBinarized
+            options.checkpointEvery = 4
+            return try VariationalTrainer(
+                configuration: configuration, options: options, training: data, test: data,
+                dataset: "patterns", folder: RunFolder(creating: folder, resuming: resuming), resuming: resuming)
+        }
+        let reference = try trainer(folder: straight, resuming: false)
+        #expect(try reference.run(quiet: true).steps == 18)
+
+        let interrupted = try trainer(folder: split, resuming: false)
+        interrupted.interruptionStep = stoppedAfter
+        #expect(throws: RunError.self) { try interrupted.run(quiet: true) }
+        let resumed = try trainer(folder: split, resuming: true)
+        #expect(try resumed.run(quiet: true).steps == 18)
+
+        for ((name, expected), (_, actual)) in zip(reference.model.namedParameters, resumed.model.namedParameters) {
+            #expect(expected.value.scalars == actual.value.scalars, "\(estimator): \(name) differs")
+        }
+        let testRecords = { (folder: String) in
+            MetricsLog.read(URL(fileURLWithPath: folder).appendingPathComponent("metrics.jsonl"))
+                .filter { $0["split"] as? String == "test" }
+                .map { [$0["step"] as? Int, $0["epoch"] as? Int].map { Double($0 ?? -1) }
+                    + [$0["train_loss"] as? Double ?? .nan, $0["test_loss"] as? Double ?? .nan] }
+        }
+        #expect(testRecords(straight).map { $0[0] } == [6, 12, 18])
+        #expect(testRecords(split) == testRecords(straight))
+    }
+
     @Test func aFolderWithATrainedRunIsNotOverwritten() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -88,6 +88,11 @@ public struct VariationalConfiguration: Codable, Equatable, Sendable {
         try require(kind != .cvae || classCount >= 2, "cvae needs a labelled dataset with at least 2 classes")
         try require(kind != .ae || estimator == .reparameterization,
                     "the deterministic autoencoder has no sampling step for --estimator score-function")
+        try require(kind != .iwae || estimator == .reparameterization,
+                    "--estimator score-function is implemented for vae, beta-vae and cvae, not iwae")
+        // The score-function surrogate draws one z per example; more would be silently ignored.
+        try require(estimator == .reparameterization || importanceSamples == 1,
+                    "--estimator score-function draws one z per example; drop --importance-samples \(importanceSamples)")
         if architecture == .convolutional {
             try require(convolutionWidth > 0, "--width must be positive, got \(convolutionWidth)")
             try require(ConvolutionalLayout(imageShape) != nil,

@@ -7,8 +7,9 @@ import LatentTensor
 /// Trains a variational model and keeps its run folder: checkpoints, metrics, pictures, report.
 ///
 /// Each epoch draws its shuffling, binarisation and sampling noise from generators derived from
-/// the seed and the epoch number, so a run resumed from an epoch-end checkpoint continues
-/// exactly as an uninterrupted one would.
+/// the seed and the epoch number. A checkpoint records the batches already taken in the epoch
+/// and the state of its noise generator, so a run resumed from any checkpoint, mid-epoch
+/// included, continues exactly as an uninterrupted one would.
 public final class VariationalTrainer {
     /// The model being trained.
     public let model: VariationalAutoencoder
@@ -25,6 +26,14 @@ public final class VariationalTrainer {
     private(set) var completedEpochs = 0
     private(set) var step = 0
     private var baseline: Float = 0
+    /// The current epoch's position and sampling noise, and its running training loss: what a
+    /// mid-epoch checkpoint needs to continue the epoch exactly.
+    private var batchesTakenInEpoch = 0
+    private var noise = SplitMix64(seed: 0)
+    private var epochLoss = 0.0, epochCount = 0
+    /// For tests: `run` stops with a ``RunError`` right after this step, writing nothing more,
+    /// as a process killed there would.
+    var interruptionStep: Int?
     /// The training options a resumed run takes that differ from its `config.json` (`key: old →
     /// new`); `config.json` is rewritten with the options in force. Empty for a new run.
     public private(set) var changedOnResume: [String] = []
@@ -34,10 +43,13 @@ public final class VariationalTrainer {
     /// - Parameters:
     ///   - configuration: the model to build.
     ///   - options: the training loop's settings.
-    ///   - training: the training set (images in [0, 1]).
+    ///   - training: the training set (in [0, 1] for a Bernoulli-type likelihood or a binarised
+    ///     protocol).
     ///   - test: the held-out set the reported loss is measured on.
     ///   - dataset: the dataset's specification, recorded in `config.json`.
     ///   - folder: the run folder; when it holds a checkpoint and `resuming`, training continues.
+    /// - Throws: ``ConfigurationError`` for an impossible model, ``DataRangeError`` for data
+    ///   outside [0, 1] that the likelihood or protocol needs inside it, ``RunError`` otherwise.
     public init(
         configuration: VariationalConfiguration, options: VariationalTrainingOptions,
         training: Dataset, test: Dataset, dataset: String, folder: RunFolder, resuming: Bool
@@ -46,6 +58,9 @@ public final class VariationalTrainer {
         guard training.exampleShape == configuration.imageShape, test.exampleShape == configuration.imageShape else {
             throw RunError("data of shape \(training.exampleShape) does not match the model's \(configuration.imageShape)")
         }
+        try VariationalTrainer.checkValueRange(
+            of: [training, test], dataset: dataset, likelihood: configuration.likelihood,
+            dataProtocol: options.dataProtocol)
         self.options = options
         self.folder = folder
         self.dataset = dataset
@@ -96,17 +111,24 @@ public final class VariationalTrainer {
         let log = try MetricsLog(url: folder.metricsURL)
         let totalSteps = options.epochs * loader.batchCount
         let progress = ProgressReporter(
-            total: totalSteps, first: completedEpochs * loader.batchCount, label: model.configuration.kind.rawValue)
+            total: totalSteps, first: step, label: model.configuration.kind.rawValue)
         let start = Date()
         var lastTest = VariationalEvaluation(negativeELBO: .nan, reconstruction: .nan, kl: .nan, count: 0)
         while completedEpochs < options.epochs {
             let epoch = completedEpochs
             optimizer.learningRate = options.schedule.learningRate(
                 epoch: epoch, base: options.learningRate, final: options.finalLearningRate ?? options.learningRate / 10, epochs: options.epochs)
-            var noise = SplitMix64(seed: options.seed).derived(UInt64(epoch) &+ 0x5EED)
+            if batchesTakenInEpoch == 0 {
+                noise = epochNoise(epoch)
+                epochLoss = 0
+                epochCount = 0
+            }
             model.train()
-            var epochLoss = 0.0, epochCount = 0
-            for batch in loader.batches(epoch: epoch) {
+            // After a mid-epoch checkpoint the batches already taken are drawn again and dropped:
+            // the order is the epoch's, and dynamic binarisation replays their draws.
+            var batches = loader.batches(epoch: epoch)
+            for _ in 0..<batchesTakenInEpoch { _ = batches.next() }
+            while let batch = batches.next() {
                 let objective = model.objective(
                     batch.examples, labels: batch.labels,
                     baseline: model.configuration.usesBaseline ? baseline : 0, using: &noise)
@@ -120,6 +142,7 @@ public final class VariationalTrainer {
                 optimizer.update(parameters, with: gradients)
                 baseline = 0.9 * baseline + 0.1 * objective.signal
                 step += 1
+                batchesTakenInEpoch += 1
                 let bound = objective.bound.scalar
                 epochLoss += Double(bound) * Double(batch.examples.shape[0])
                 epochCount += batch.examples.shape[0]
@@ -132,8 +155,10 @@ public final class VariationalTrainer {
                 if options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
                     try saveCheckpoint()
                 }
+                if step == interruptionStep { throw RunError("interrupted after step \(step)") }
             }
             completedEpochs += 1
+            batchesTakenInEpoch = 0
             lastTest = evaluate(on: test)
             log.append([
                 ("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
@@ -186,11 +211,23 @@ public final class VariationalTrainer {
 
     // MARK: - Checkpoints
 
+    /// The sampling noise of `epoch` from its start.
+    private func epochNoise(_ epoch: Int) -> SplitMix64 {
+        SplitMix64(seed: options.seed).derived(UInt64(epoch) &+ 0x5EED)
+    }
+
     private func saveCheckpoint() throws {
-        // The score-function baseline travels as its bit pattern, so a resume is exact.
+        // `epoch` counts completed epochs and `batch` the batches taken in the next one; the
+        // score-function baseline, the epoch's training loss and the noise generator travel as
+        // bit patterns, so a resume is exact.
         try Checkpoint.save(
             module: model, optimizers: ["adam": optimizer],
-            counters: ["epoch": completedEpochs, "step": step, "baseline_bits": Int(baseline.bitPattern)],
+            counters: [
+                "epoch": completedEpochs, "step": step, "batch": batchesTakenInEpoch,
+                "baseline_bits": Int(baseline.bitPattern),
+                "noise_state": Int(truncatingIfNeeded: noise.state),
+                "epoch_loss_bits": Int(truncatingIfNeeded: epochLoss.bitPattern), "epoch_examples": epochCount,
+            ],
             to: folder.url)
     }
 
@@ -204,6 +241,16 @@ public final class VariationalTrainer {
         completedEpochs = counters["epoch"] ?? 0
         step = counters["step"] ?? 0
         baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
+        // Checkpoints written before the batch counter existed: the step says where the epoch
+        // stood; its noise and running loss restart (the parts not repeated exactly).
+        batchesTakenInEpoch = counters["batch"]
+            ?? min(max(step - completedEpochs * loader.batchCount, 0), loader.batchCount)
+        if batchesTakenInEpoch > 0 {
+            noise = counters["noise_state"].map { SplitMix64(state: UInt64(truncatingIfNeeded: $0)) }
+                ?? epochNoise(completedEpochs)
+            epochLoss = Double(bitPattern: UInt64(truncatingIfNeeded: counters["epoch_loss_bits"] ?? 0))
+            epochCount = counters["epoch_examples"] ?? 0
+        }
         changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 
