@@ -1,0 +1,98 @@
+import Foundation
+import LatentData
+import LatentEval
+import LatentModels
+import LatentTensor
+
+/// The metrics computed from samples (a model's, or real data standing in for them).
+struct SampleMetrics {
+    let command: EvalCommand
+    let test: Dataset
+    let source: DataSource
+    /// Where pictures of a metric go (the run folder), if anywhere.
+    var picturesFolder: URL? = nil
+
+    func measure(
+        _ metric: MetricName, samples: Tensor, labels: [Int]?, onWhat: String, into report: inout EvaluationReport
+    ) throws {
+        switch metric {
+        case .parzen:
+            // Goodfellow et al. 2014: sigma from 10 log-spaced values in [0.1, 1] on 1,000
+            // validation images of train[50000:], then the mean over the test set.
+            let training = try source.load(.train, dataDirectory: command.dataDir)
+            let start = min(50_000, max(0, training.count - 1000))
+            let validation = training.examples.sliced(start..<min(start + 1000, training.count), alongAxis: 0).flattened()
+            let result = ParzenWindow.evaluate(test: test.examples.flattened(), validation: validation, samples: samples.flattened())
+            report.record(result, protocol: onWhat + "; sigma chosen on 1,000 images of train[\(start):]")
+        case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
+            guard isImages(test) else { throw RunError("--metrics \(metric.rawValue) needs image data; use modes for 2-D toys") }
+            let classifier = try ShippedClassifier.load(command.classifier)
+            let generated = ClassifierFeatures.extract(classifier, from: samples)
+            switch metric {
+            case .frechet:
+                let real = ClassifierFeatures.extract(classifier, from: test.examples)
+                report.record(.frechetDistance, FrechetDistance.distance(between: real.features, and: generated.features),
+                              protocol: onWhat + "; MNIST-classifier features (not Inception-v3)")
+            case .classifierScore:
+                let decomposition = ClassifierScore.decompose(logits: generated.logits)
+                report.record(.classifierScore, decomposition.score, protocol: onWhat + "; MNIST-classifier p(y|x)")
+                report.record("class_entropy", .number(decomposition.classEntropy),
+                              protocol: "H(p(y)) of the samples' mean class distribution, nats (log 10 = 2.303 at most)")
+                report.record("conditional_entropy", .number(decomposition.conditionalEntropy),
+                              protocol: "mean H(p(y|x)) over the samples, nats; the score is exp(class − conditional entropy)")
+                report.record("class_frequencies", .numbers(decomposition.classFrequencies),
+                              protocol: "p(y) = mean p(y|x) per class, digits 0…9")
+            case .precisionRecall:
+                let real = ClassifierFeatures.extract(classifier, from: test.examples)
+                report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: command.neighbours),
+                              protocol: onWhat + "; MNIST-classifier features, k = \(command.neighbours)")
+            case .densityCoverage:
+                let real = ClassifierFeatures.extract(classifier, from: test.examples)
+                report.record(DensityCoverage.measure(real: real.features, generated: generated.features),
+                              protocol: onWhat + "; MNIST-classifier features, k = 5")
+            default:
+                guard let labels else { throw RunError("--metrics label-accuracy needs a conditional model") }
+                let predicted = generated.logits.argmax(alongAxis: 1)
+                report.record(.labelAccuracy, LabelAccuracy.accuracy(predicted: predicted, intended: labels),
+                              protocol: onWhat + "; labels cycled 0…\(labels.max() ?? 0)")
+            }
+        case .modes:
+            guard case .toy(let toy, _) = source, let mixture = toy.mixture else {
+                throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25)")
+            }
+            let coverage = ModeCoverage.measure(samples, mixture: mixture)
+            report.record(coverage, protocol: onWhat + "; high quality within 3 std")
+            if let folder = picturesFolder {
+                let url = folder.appendingPathComponent("mode-histogram.png")
+                try ModeHistogramPicture.render(coverage.histogram).write(to: url.path)
+                print("wrote \(url.path): high-quality samples per mode")
+            }
+            if toy.hasExactDensity {
+                report.record("sample_log_density", .number(ToyLogDensity.mean(of: samples, under: toy).mean),
+                              protocol: "mean log-density of the samples under the true distribution")
+            }
+        default:
+            throw RunError("--metrics \(metric.rawValue) is not a sample-based metric")
+        }
+    }
+}
+
+/// A bar chart of high-quality samples per mode (one bar per mode, in the mixture's order).
+enum ModeHistogramPicture {
+    static func render(_ histogram: [Int], barWidth: Int = 12, height: Int = 120) -> PNGImage {
+        let width = max(1, histogram.count) * barWidth + 2
+        var pixels = [UInt8](repeating: 255, count: width * height)
+        let largest = max(histogram.max() ?? 0, 1)
+        for (mode, count) in histogram.enumerated() {
+            let barHeight = count == 0 ? 0 : max(1, count * (height - 4) / largest)
+            for row in (height - 2 - barHeight)..<(height - 2) {
+                for column in (1 + mode * barWidth + 1)..<(1 + (mode + 1) * barWidth - 1) {
+                    pixels[row * width + column] = 60
+                }
+            }
+            // A light grey baseline marks an empty mode, so a missed mode is visible.
+            if count == 0 { for column in (1 + mode * barWidth + 1)..<(1 + (mode + 1) * barWidth - 1) { pixels[(height - 2) * width + column] = 180 } }
+        }
+        return PNGImage(width: width, height: height, channels: 1, pixels: pixels)
+    }
+}
