@@ -121,15 +121,21 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors("eval") {
-            var report = EvaluationReport()
-            if let real {
-                try evaluateReal(real, into: &report)
-            } else {
-                try evaluateRun(runFolder!, into: &report)
-            }
+            let report = try evaluate()
             print(report.table)
             if json { print(report.json) }
         }
+    }
+
+    /// Measures the run (or the real data) with the metrics asked for, or its defaults.
+    func evaluate() throws -> EvaluationReport {
+        var report = EvaluationReport()
+        if let real {
+            try evaluateReal(real, into: &report)
+        } else {
+            try evaluateRun(runFolder!, into: &report)
+        }
+        return report
     }
 
     // MARK: - Runs

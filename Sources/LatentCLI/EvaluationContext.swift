@@ -28,7 +28,7 @@ struct EvaluationContext {
     func measure(_ metric: MetricName, into report: inout EvaluationReport) throws {
         switch metric {
         case .elbo, .nll, .activeUnits, .klPerDimension, .gradientVariance:
-            let model = try trained.variationalModel(for: "--metrics \(metric.rawValue)")
+            let model = try latentVariableModel(for: metric)
             let data = try VariationalProtocol.testSet(test, for: trained.configuration)
             try measureVariational(metric, model, on: data, into: &report)
         case .accuracy:
@@ -146,6 +146,29 @@ struct EvaluationContext {
         }
     }
 
+    /// The run's model when it is a member of the variational family that has `metric`, else a
+    /// one-line error naming the members that have it (the library's preconditions would stop
+    /// the process instead).
+    private func latentVariableModel(for metric: MetricName) throws -> VariationalAutoencoder {
+        let needs: String, members: [VariationalKind]
+        switch metric {
+        case .nll:
+            (needs, members) = ("a likelihood p(x)", VariationalKind.allCases.filter { $0 != .ae })
+        case .klPerDimension:
+            (needs, members) = ("a posterior q(z|x)", VariationalKind.allCases.filter { $0 != .ae })
+        case .gradientVariance:
+            (needs, members) = ("both encoder gradient estimators, reparameterisation and score function",
+                                GradientVariance.measurableKinds)
+        default:
+            (needs, members) = ("a latent-variable model", VariationalKind.allCases)
+        }
+        if case .variational(let model) = trained.model, members.contains(model.configuration.kind) { return model }
+        let held = trained.configuration.model
+        throw RunError("--metrics \(metric.rawValue) needs \(needs) (\(members.map(\.rawValue).joined(separator: ", "))); "
+            + "\(trained.folder.url.path) holds \("aeiou".contains(held.prefix(1)) ? "an" : "a") \(held)"
+            + (held == VariationalKind.ae.rawValue ? " (the deterministic autoencoder)" : ""))
+    }
+
     private func measureVariational(
         _ metric: MetricName, _ model: VariationalAutoencoder, on data: Dataset, into report: inout EvaluationReport
     ) throws {
@@ -157,9 +180,6 @@ struct EvaluationContext {
             report.record("reconstruction", .number(Double(result.reconstruction)), protocol: onWhat)
             report.record("kl", .number(Double(result.kl)), protocol: onWhat)
         case .nll:
-            guard model.configuration.kind != .ae else {
-                throw RunError("--metrics nll: the deterministic autoencoder defines no likelihood")
-            }
             let progress = ProgressReporter(total: data.count, label: "nll k=\(command.importanceSamples)")
             let logLikelihoods = ImportanceSampledLikelihood.estimate(
                 model, on: data, samples: command.importanceSamples, seed: command.seed
