@@ -54,7 +54,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Evaluate real data instead of a model: training images stand in for samples (calibration).")
     var real: String?
 
-    @Option(help: "Comma-separated metrics (default: elbo for latent-variable models, accuracy for classifiers, frechet,classifier-score for others).",
+    @Option(help: """
+        Comma-separated metrics (default: elbo for latent-variable models, accuracy for classifiers; for others \
+        frechet,classifier-score on images the classifier reads, parzen on other images, modes on 2-D points).
+        """,
             transform: EvalCommand.metricList)
     var metrics: [MetricName]?
 
@@ -150,14 +153,16 @@ struct EvalCommand: ParsableCommand {
         let source = try DataSource(parsing: trained.configuration.dataset)
         var test = try source.load(.test, dataDirectory: dataDir)
         if let testLimit { test = test.subset(0..<min(testLimit, test.count)) }
-        let defaults: [MetricName]
-        switch trained.model {
-        case .variational: defaults = [.elbo]
-        case .classifier: defaults = [.accuracy]
-        case .adversarial: defaults = isImages(test) ? [.frechet, .classifierScore] : [.modes]
+        let chosen: [MetricName]
+        switch (metrics, trained.model) {
+        case (let metrics?, _): chosen = metrics
+        case (nil, .variational): chosen = [.elbo]
+        case (nil, .classifier): chosen = [.accuracy]
+        case (nil, .adversarial):
+            chosen = try sampleDefaults(test: test, source: source, classifierMetrics: [.frechet, .classifierScore])
         }
         let context = EvaluationContext(trained: trained, source: source, test: test, command: self)
-        for metric in metrics ?? defaults {
+        for metric in chosen {
             try context.measure(metric, into: &report)
         }
     }
@@ -170,13 +175,35 @@ struct EvalCommand: ParsableCommand {
         let count = min(samples, training.count)
         let stand = training.examples.sliced(0..<count, alongAxis: 0)
         let onWhat = "\(count) training images of \(specification) standing in for samples, against \(test.count) test images"
-        for metric in metrics ?? (isImages(test) ? [.frechet, .classifierScore, .precisionRecall, .densityCoverage] : [.modes]) {
+        let chosen = try metrics ?? sampleDefaults(
+            test: test, source: source, classifierMetrics: [.frechet, .classifierScore, .precisionRecall, .densityCoverage])
+        for metric in chosen {
             // The score of real data is the test set's own (the calibration the docs quote).
             let scoresTest = metric == .classifierScore
             try SampleMetrics(command: self, test: test, source: source).measure(
                 metric, samples: scoresTest ? test.examples : stand,
                 labels: scoresTest ? test.labels : training.labels.map { Array($0[0..<count]) },
                 onWhat: scoresTest ? "the \(test.count) test images of \(specification)" : onWhat, into: &report)
+        }
+    }
+
+    /// The sample-based metrics of data when --metrics is not given: `classifierMetrics` for
+    /// images the classifier reads, Parzen for other images (with a note on standard error),
+    /// and mode coverage for 2-D points.
+    private func sampleDefaults(test: Dataset, source: DataSource, classifierMetrics: [MetricName]) throws -> [MetricName] {
+        guard isImages(test) else { return [.modes] }
+        do {
+            _ = try ShippedClassifier.load(
+                classifier, reading: test.exampleShape, of: source.description,
+                for: "--metrics " + classifierMetrics.map(\.rawValue).joined(separator: ","))
+            return classifierMetrics
+        } catch let mismatch as ClassifierShapeError {
+            FileHandle.standardError.write(Data("""
+                latent eval: note: the classifier \(mismatch.classifierFolder) reads \(mismatch.classifierShape) images, \
+                not the \(mismatch.exampleShape) of \(source): measuring parzen; --classifier <a classifier run trained on \
+                such images> gives \(classifierMetrics.map(\.rawValue).joined(separator: ", "))\n
+                """.utf8))
+            return [.parzen]
         }
     }
 }

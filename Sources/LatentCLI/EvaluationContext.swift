@@ -54,14 +54,16 @@ struct EvaluationContext {
                 throw RunError("--metrics nearest-neighbours needs a generative model")
             }
             let training = try source.load(.train, dataDirectory: command.dataDir)
-            let neighbours = NearestNeighbours.indices(of: samples, in: training.examples, count: 5)
+            // Five neighbours, or every training image of a smaller folder.
+            let count = min(5, training.count)
+            let neighbours = NearestNeighbours.indices(of: samples, in: training.examples, count: count)
             let rows = (0..<16).map { row in
                 Tensor.concatenate([samples.sliced(row..<(row + 1), alongAxis: 0),
                                     training.examples.gathered(indices: neighbours[row], alongAxis: 0)], alongAxis: 0)
             }
             let url = trained.folder.file("nearest-neighbours.png")
-            try ImageGrid.render(Tensor.concatenate(rows, alongAxis: 0), columns: 6).write(to: url.path)
-            print("wrote \(url.path): each row a sample, then its 5 nearest training images (Euclidean, pixel space)")
+            try ImageGrid.render(Tensor.concatenate(rows, alongAxis: 0), columns: 1 + count).write(to: url.path)
+            print("wrote \(url.path): each row a sample, then its \(count) nearest training images (Euclidean, pixel space)")
         case .codeAccuracy:
             try measureCodeAccuracy(into: &report)
         case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy, .modes:
@@ -80,8 +82,14 @@ struct EvaluationContext {
             throw RunError("--metrics code-accuracy needs a model with a categorical code (infogan)")
         }
         guard isImages(test) else { throw RunError("--metrics code-accuracy needs image data") }
-        let classifier = try ShippedClassifier.load(command.classifier)
+        let classifier = try ShippedClassifier.load(
+            command.classifier, reading: test.exampleShape, of: source.description, for: "--metrics code-accuracy")
         let codeCount = model.configuration.categoricalCode
+        // The predictions are the classifier's classes, whatever the data's labels are.
+        let classCount = classifier.configuration.classCount
+        guard codeCount > classCount || classCount <= 20 else {
+            throw RunError("--metrics code-accuracy matches \(codeCount) codes one-to-one to at most 20 classes; the classifier has \(classCount)")
+        }
         let codes = (0..<command.samples).map { $0 % codeCount }
         var generator = SplitMix64(seed: command.seed).derived(0xC0DE)
         let predicted = stride(from: 0, to: codes.count, by: 1000).flatMap { start -> [Int] in
@@ -91,12 +99,11 @@ struct EvaluationContext {
                 jacobianKeep: command.jacobianKeep, using: &generator)
             return classifier.predictions(samples)
         }
-        let classCount = test.classCount ?? codeCount
         let result = CodeAccuracy.measure(codes: codes, predicted: predicted, codeCount: codeCount, classCount: classCount)
         report.record("code_accuracy", .number(result.accuracy),
                       protocol: "\(codes.count) samples of \(trained.folder.url.lastPathComponent)"
                           + command.samplingPhrase + " with the "
-                          + "\(codeCount) categories cycled, classified by the MNIST classifier; best "
+                          + "\(codeCount) categories cycled, classified by the \(command.classifier.map { "classifier \($0)" } ?? "MNIST classifier"); best "
                           + (codeCount <= classCount ? "one-to-one" : "many-to-one")
                           + " code-to-class assignment \(result.assignment)")
     }

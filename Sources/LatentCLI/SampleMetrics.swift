@@ -23,33 +23,38 @@ struct SampleMetrics {
             let start = min(50_000, max(0, training.count - 1000))
             let validation = training.examples.sliced(start..<min(start + 1000, training.count), alongAxis: 0).flattened()
             let result = ParzenWindow.evaluate(test: test.examples.flattened(), validation: validation, samples: samples.flattened())
-            report.record(result, protocol: onWhat + "; sigma chosen on 1,000 images of train[\(start):]")
+            // Folders and CSV files have fewer than 1,000 training examples, or no test part.
+            let chosenOn = validation.shape[0] == 1000 ? "1,000" : "\(validation.shape[0])"
+            report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) images of train[\(start):]")
         case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
             guard isImages(test) else { throw RunError("--metrics \(metric.rawValue) needs image data; use modes for 2-D toys") }
-            let classifier = try ShippedClassifier.load(command.classifier)
+            let classifier = try ShippedClassifier.load(
+                command.classifier, reading: test.exampleShape, of: source.description, for: "--metrics \(metric.rawValue)")
+            try checkSizes(metric, sampleCount: samples.shape[0])
             let generated = ClassifierFeatures.extract(classifier, from: samples)
             switch metric {
             case .frechet:
                 let real = ClassifierFeatures.extract(classifier, from: test.examples)
                 report.record(.frechetDistance, FrechetDistance.distance(between: real.features, and: generated.features),
-                              protocol: onWhat + "; MNIST-classifier features (not Inception-v3)")
+                              protocol: onWhat + "; \(featuresPhrase) (not Inception-v3)")
             case .classifierScore:
                 let decomposition = ClassifierScore.decompose(logits: generated.logits)
-                report.record(.classifierScore, decomposition.score, protocol: onWhat + "; MNIST-classifier p(y|x)")
+                report.record(.classifierScore, decomposition.score, protocol: onWhat + "; \(probabilitiesPhrase)")
                 report.record("class_entropy", .number(decomposition.classEntropy),
                               protocol: "H(p(y)) of the samples' mean class distribution, nats (log 10 = 2.303 at most)")
                 report.record("conditional_entropy", .number(decomposition.conditionalEntropy),
                               protocol: "mean H(p(y|x)) over the samples, nats; the score is exp(class − conditional entropy)")
                 report.record("class_frequencies", .numbers(decomposition.classFrequencies),
-                              protocol: "p(y) = mean p(y|x) per class, digits 0…9")
+                              protocol: "p(y) = mean p(y|x) per class, "
+                                  + (command.classifier == nil ? "digits 0…9" : "classes 0…\(decomposition.classFrequencies.count - 1)"))
             case .precisionRecall:
                 let real = ClassifierFeatures.extract(classifier, from: test.examples)
                 report.record(PrecisionRecall.measure(real: real.features, generated: generated.features, k: command.neighbours),
-                              protocol: onWhat + "; MNIST-classifier features, k = \(command.neighbours)")
+                              protocol: onWhat + "; \(featuresPhrase), k = \(command.neighbours)")
             case .densityCoverage:
                 let real = ClassifierFeatures.extract(classifier, from: test.examples)
                 report.record(DensityCoverage.measure(real: real.features, generated: generated.features),
-                              protocol: onWhat + "; MNIST-classifier features, k = 5")
+                              protocol: onWhat + "; \(featuresPhrase), k = 5")
             default:
                 guard let labels else { throw RunError("--metrics label-accuracy needs a conditional model") }
                 let predicted = generated.logits.argmax(alongAxis: 1)
@@ -75,7 +80,39 @@ struct SampleMetrics {
             throw RunError("--metrics \(metric.rawValue) is not a sample-based metric")
         }
     }
+
+    /// Refuses set sizes a metric's estimator is undefined for (the library's preconditions
+    /// would stop the process), naming the options that set them.
+    private func checkSizes(_ metric: MetricName, sampleCount: Int) throws {
+        let least: (samples: Int, test: Int)
+        let why: String
+        switch metric {
+        case .frechet:
+            (least, why) = ((2, 2), "two points in each set for the covariances")
+        case .precisionRecall:
+            let k = command.neighbours
+            (least, why) = ((k + 1, k + 1), "more than k = \(k) points in each set (--neighbours)")
+        case .densityCoverage:
+            (least, why) = ((1, 6), "more than k = 5 test examples and one sample")
+        default:
+            return
+        }
+        guard sampleCount < least.samples || test.count < least.test else { return }
+        throw RunError("--metrics \(metric.rawValue) needs \(why); got \(sampleCount) samples and \(test.count) test "
+            + "examples (--samples, --test-limit)")
+    }
+
+    /// Where the features come from, for protocol strings.
+    private var featuresPhrase: String {
+        command.classifier.map { "features of the classifier \($0)" } ?? "MNIST-classifier features"
+    }
+
+    /// Where p(y|x) comes from, for protocol strings.
+    private var probabilitiesPhrase: String {
+        command.classifier.map { "p(y|x) of the classifier \($0)" } ?? "MNIST-classifier p(y|x)"
+    }
 }
+
 
 /// A bar chart of high-quality samples per mode (one bar per mode, in the mixture's order).
 enum ModeHistogramPicture {

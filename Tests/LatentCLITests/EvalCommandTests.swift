@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 
+import LatentData
 import LatentEval
 import LatentModels
 
@@ -70,5 +71,46 @@ struct EvalCommandTests {
         #expect(report.entries.map(\.key).contains("kl_per_dim"))
         #expect(try evaluate(eval("iwae", "kl-per-dim,active-units")).entries.count == 3)
         #expect(try evaluate(eval("ae", "elbo,active-units"))[.activeUnits] != nil)
+    }
+
+    /// Classifier metrics on images the classifier cannot read (32×32 RGB against its 28×28
+    /// grey) are refused with both shapes and the option to use; without --metrics such a run
+    /// gets Parzen, and --classifier with a classifier of that shape gets the classifier's.
+    @Test func classifierMetricsNeedImagesOfTheClassifiersShape() throws {
+        let folder = temporaryFolder("rgb")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Four 32×32 RGB images in two classes: fewer than the picture's five neighbours too.
+        for (index, label) in ["a", "a", "b", "b"].enumerated() {
+            try FileManager.default.createDirectory(atPath: "\(folder)/data/\(label)", withIntermediateDirectories: true)
+            let pixels = (0..<(32 * 32 * 3)).map { UInt8(($0 * (7 + 2 * index) + 40 * index) % 256) }
+            try PNGImage(width: 32, height: 32, channels: 3, pixels: pixels).write(to: "\(folder)/data/\(label)/\(index).png")
+        }
+        let data = "folder:\(folder)/data", run = folder + "/gan"
+        try train(["gan", "--dataset", data, "--steps", "1", "--g-hidden", "8", "--d-hidden", "8", "--batch-size", "4",
+                   "--sample-every", "0", "--out", run])
+        let base = ["--run", run, "--samples", "8", "--classifier", shippedClassifier]
+        for metric in ["frechet", "classifier-score", "precision-recall", "density-coverage"] {
+            let refusal = message { _ = try evaluate(base + ["--metrics", metric]) }
+            #expect(refusal.contains("--metrics \(metric)") && refusal.contains("reads [1, 28, 28] images")
+                    && refusal.contains("are [3, 32, 32]") && refusal.contains("--classifier"), "\(refusal)")
+        }
+        #expect(throws: ExitCode.failure) { try EvalCommand.parse(base + ["--metrics", "frechet"]).run() }
+
+        #expect(try evaluate(base).entries.map(\.key) == ["parzen_ll", "parzen_stderr", "parzen_sigma"])
+        let real = try EvalCommand.parse(["--real", data, "--samples", "4", "--classifier", shippedClassifier]).evaluate()
+        #expect(real[.parzenLogLikelihood] != nil && real[.frechetDistance] == nil)
+        _ = try evaluate(["--run", run, "--metrics", "nearest-neighbours"])
+        #expect(FileManager.default.fileExists(atPath: run + "/nearest-neighbours.png"))
+
+        try train(["classifier", "--dataset", data, "--epochs", "1", "--out", folder + "/classifier"])
+        let matched = try evaluate(["--run", run, "--samples", "8", "--classifier", folder + "/classifier",
+                                    "--metrics", "frechet,classifier-score"])
+        #expect(matched[.frechetDistance] != nil && matched[.classifierScore] != nil)
+        #expect(matched.entries.first?.protocol.contains("features of the classifier \(folder)/classifier") == true)
+        // Four test images are too few for density and coverage's k = 5.
+        let few = message {
+            _ = try evaluate(["--run", run, "--classifier", folder + "/classifier", "--metrics", "density-coverage"])
+        }
+        #expect(few.contains("more than k = 5 test examples"), "\(few)")
     }
 }
