@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Evaluate on only the first N test examples.")
     var testLimit: Int?
 
-    @Option(help: "Write per-example values (log p(x) for nll) to this .npy file.")
+    @Option(help: "Write nll's per-example log p(x) to this .npy file (with --metrics nll).")
     var perExample: String?
 
     @Option(help: "Neighbourhood size k of precision/recall's k-nearest-neighbour manifolds (Kynkäänniemi et al. 2019 use 3).")
@@ -120,6 +120,9 @@ struct EvalCommand: ParsableCommand {
         if jacobianKeep != 1 && real != nil { throw ValidationError("--jacobian-keep is for a model's samples, not --real data.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }
+        if perExample != nil, !(metrics ?? []).contains(.nll) {
+            throw ValidationError("--per-example writes the per-example log p(x) of nll; add nll to --metrics.")
+        }
     }
 
     func run() throws {

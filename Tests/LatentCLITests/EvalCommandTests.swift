@@ -113,4 +113,16 @@ struct EvalCommandTests {
         }
         #expect(few.contains("more than k = 5 test examples"), "\(few)")
     }
+
+    /// --per-example writes nll's per-example values; with other metrics it is refused rather
+    /// than ignored.
+    @Test func perExampleNeedsNLL() throws {
+        for metrics in [[], ["--metrics", "elbo"], ["--metrics", "parzen,frechet"]] {
+            let refusal = #expect(throws: (any Error).self) {
+                try EvalCommand.parse(["--run", "r", "--per-example", "x.npy"] + metrics)
+            }
+            #expect(EvalCommand.message(for: refusal!).contains("add nll to --metrics"))
+        }
+        #expect(try EvalCommand.parse(["--run", "r", "--per-example", "x.npy", "--metrics", "elbo,nll"]).perExample == "x.npy")
+    }
 }
