@@ -17,7 +17,9 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
     case densityCoverage = "density-coverage"
     case labelAccuracy = "label-accuracy"
     case codeAccuracy = "code-accuracy"
-    case modes, accuracy
+    case modes
+    case toyDensity = "toy-density"
+    case accuracy
     case nearestNeighbours = "nearest-neighbours"
 
     var summary: String {
@@ -34,7 +36,8 @@ enum MetricName: String, CaseIterable, ExpressibleByArgument {
         case .densityCoverage: return "density and coverage in classifier-feature space, k = 5 (Naeem et al. 2020): about 1 and 0.97 for real data"
         case .labelAccuracy: return "fraction of conditional samples classified as their label"
         case .codeAccuracy: return "InfoGAN: classifier accuracy of samples per categorical code, best code-to-class assignment"
-        case .modes: return "modes covered, high-quality fraction, reverse KL, exact log-density (2-D toys)"
+        case .modes: return "modes covered, high-quality fraction, reverse KL, exact log-density (2-D Gaussian-mixture toys)"
+        case .toyDensity: return "exact mean log-density of samples under the true 2-D toy (mixtures, circles, checkerboard)"
         case .accuracy: return "test accuracy (classifiers)"
         case .nearestNeighbours: return "picture: 16 samples, each beside its 5 nearest training images (memorisation)"
         }
@@ -56,7 +59,8 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: """
         Comma-separated metrics (default: elbo for latent-variable models, accuracy for classifiers; for others \
-        frechet,classifier-score on images the classifier reads, parzen on other images, modes on 2-D points).
+        frechet,classifier-score on images the classifier reads, parzen on other images, modes on the 2-D mixtures, \
+        toy-density on the other toys with a closed-form density, parzen on other points).
         """,
             transform: EvalCommand.metricList)
     var metrics: [MetricName]?
@@ -177,24 +181,26 @@ struct EvalCommand: ParsableCommand {
         let training = try source.load(.train, dataDirectory: dataDir)
         let count = min(samples, training.count)
         let stand = training.examples.sliced(0..<count, alongAxis: 0)
-        let onWhat = "\(count) training images of \(specification) standing in for samples, against \(test.count) test images"
+        let ofWhat = "\(count) training images of \(specification) standing in for samples"
         let chosen = try metrics ?? sampleDefaults(
             test: test, source: source, classifierMetrics: [.frechet, .classifierScore, .precisionRecall, .densityCoverage])
         for metric in chosen {
             // The score of real data is the test set's own (the calibration the docs quote).
             let scoresTest = metric == .classifierScore
+            let testImages = "the \(test.count) test images of \(specification)"
             try SampleMetrics(command: self, test: test, source: source).measure(
                 metric, samples: scoresTest ? test.examples : stand,
                 labels: scoresTest ? test.labels : training.labels.map { Array($0[0..<count]) },
-                onWhat: scoresTest ? "the \(test.count) test images of \(specification)" : onWhat, into: &report)
+                ofWhat: scoresTest ? testImages : ofWhat,
+                onWhat: scoresTest ? testImages : ofWhat + ", against \(test.count) test images", into: &report)
         }
     }
 
     /// The sample-based metrics of data when --metrics is not given: `classifierMetrics` for
     /// images the classifier reads, Parzen for other images (with a note on standard error),
-    /// and mode coverage for 2-D points.
+    /// and for 2-D points ``pointMetrics(for:)``.
     private func sampleDefaults(test: Dataset, source: DataSource, classifierMetrics: [MetricName]) throws -> [MetricName] {
-        guard isImages(test) else { return [.modes] }
+        guard isImages(test) else { return Self.pointMetrics(for: source) }
         do {
             _ = try ShippedClassifier.load(
                 classifier, reading: test.exampleShape, of: source.description,
@@ -208,6 +214,14 @@ struct EvalCommand: ParsableCommand {
                 """.utf8))
             return [.parzen]
         }
+    }
+
+    /// The default metrics of 2-D points: mode coverage (with the exact log-density) on the
+    /// Gaussian mixtures, the exact log-density on the other toys that have one, else Parzen.
+    static func pointMetrics(for source: DataSource) -> [MetricName] {
+        guard case .toy(let toy, _) = source else { return [.parzen] }
+        if toy.mixture != nil { return [.modes] }
+        return toy.hasExactDensity ? [.toyDensity] : [.parzen]
     }
 }
 

@@ -66,12 +66,13 @@ struct EvaluationContext {
             print("wrote \(url.path): each row a sample, then its \(count) nearest training images (Euclidean, pixel space)")
         case .codeAccuracy:
             try measureCodeAccuracy(into: &report)
-        case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy, .modes:
+        case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy, .modes, .toyDensity:
             let (samples, labels) = try generate(metric)
-            let onWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model))"
-                + command.samplingPhrase + " against \(test.count) test examples"
+            let ofWhat = "\(samples.shape[0]) samples of \(trained.folder.url.lastPathComponent) (\(trained.configuration.model))"
+                + command.samplingPhrase
             try SampleMetrics(command: command, test: test, source: source, picturesFolder: trained.folder.url)
-                .measure(metric, samples: samples, labels: labels, onWhat: onWhat, into: &report)
+                .measure(metric, samples: samples, labels: labels, ofWhat: ofWhat,
+                         onWhat: ofWhat + " against \(test.count) test examples", into: &report)
         }
     }
 

@@ -12,8 +12,14 @@ struct SampleMetrics {
     /// Where pictures of a metric go (the run folder), if anywhere.
     var picturesFolder: URL? = nil
 
+    /// Measures `metric` on `samples` (conditioned on `labels`, if any).
+    ///
+    /// - Parameters:
+    ///   - ofWhat: the samples, for the protocol string ("200 samples of r (gan)").
+    ///   - onWhat: the samples against the test set, for the metrics that compare the two.
     func measure(
-        _ metric: MetricName, samples: Tensor, labels: [Int]?, onWhat: String, into report: inout EvaluationReport
+        _ metric: MetricName, samples: Tensor, labels: [Int]?, ofWhat: String, onWhat: String,
+        into report: inout EvaluationReport
     ) throws {
         switch metric {
         case .parzen:
@@ -27,7 +33,9 @@ struct SampleMetrics {
             let chosenOn = validation.shape[0] == 1000 ? "1,000" : "\(validation.shape[0])"
             report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) images of train[\(start):]")
         case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
-            guard isImages(test) else { throw RunError("--metrics \(metric.rawValue) needs image data; use modes for 2-D toys") }
+            guard isImages(test) else {
+                throw RunError("--metrics \(metric.rawValue) needs image data; for 2-D points use modes, toy-density or parzen")
+            }
             let classifier = try ShippedClassifier.load(
                 command.classifier, reading: test.exampleShape, of: source.description, for: "--metrics \(metric.rawValue)")
             try checkSizes(metric, sampleCount: samples.shape[0])
@@ -63,7 +71,7 @@ struct SampleMetrics {
             }
         case .modes:
             guard case .toy(let toy, _) = source, let mixture = toy.mixture else {
-                throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25)")
+                throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25); the data is \(source)")
             }
             let coverage = ModeCoverage.measure(samples, mixture: mixture)
             report.record(coverage, protocol: onWhat + "; high quality within 3 std")
@@ -72,13 +80,27 @@ struct SampleMetrics {
                 try ModeHistogramPicture.render(coverage.histogram).write(to: url.path)
                 print("wrote \(url.path): high-quality samples per mode")
             }
-            if toy.hasExactDensity {
-                report.record("sample_log_density", .number(ToyLogDensity.mean(of: samples, under: toy).mean),
-                              protocol: "mean log-density of the samples under the true distribution")
+            recordToyDensity(of: samples, under: toy, ofWhat: ofWhat, into: &report)
+        case .toyDensity:
+            guard case .toy(let toy, _) = source, toy.hasExactDensity else {
+                throw RunError("--metrics toy-density needs a 2-D toy with a closed-form density "
+                    + "(toy:ring8, toy:grid25, toy:circles, toy:checkerboard); the data is \(source)")
             }
+            recordToyDensity(of: samples, under: toy, ofWhat: ofWhat, into: &report)
+            report.record("test_log_density", .number(ToyLogDensity.mean(of: test.examples, under: toy).mean),
+                          protocol: "mean log-density of the \(test.count) test points under the true \(source): "
+                              + "the most a model's mean log-likelihood (−nll) can reach on them, up to sampling error")
         default:
             throw RunError("--metrics \(metric.rawValue) is not a sample-based metric")
         }
+    }
+
+    /// The exact mean log-density of the samples under the true toy, when it has one.
+    private func recordToyDensity(of samples: Tensor, under toy: ToyDistribution, ofWhat: String,
+                                  into report: inout EvaluationReport) {
+        guard toy.hasExactDensity else { return }
+        report.record(sampleLogDensity: ToyLogDensity.mean(of: samples, under: toy),
+                      protocol: "mean log-density of \(ofWhat) under the true \(source), nats")
     }
 
     /// Refuses set sizes a metric's estimator is undefined for (the library's preconditions
@@ -112,7 +134,6 @@ struct SampleMetrics {
         command.classifier.map { "p(y|x) of the classifier \($0)" } ?? "MNIST-classifier p(y|x)"
     }
 }
-
 
 /// A bar chart of high-quality samples per mode (one bar per mode, in the mixture's order).
 enum ModeHistogramPicture {

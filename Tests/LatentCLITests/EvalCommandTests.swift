@@ -125,4 +125,58 @@ struct EvalCommandTests {
         }
         #expect(try EvalCommand.parse(["--run", "r", "--per-example", "x.npy", "--metrics", "elbo,nll"]).perExample == "x.npy")
     }
+
+    /// Without --metrics, 2-D points get the toy's own measures: mode coverage on the
+    /// mixtures, the exact density on circles and checkerboard, Parzen elsewhere.
+    @Test func pointsGetTheirToysMeasures() throws {
+        #expect(EvalCommand.pointMetrics(for: try DataSource(parsing: "toy:ring8")) == [.modes])
+        #expect(EvalCommand.pointMetrics(for: try DataSource(parsing: "toy:grid25")) == [.modes])
+        #expect(EvalCommand.pointMetrics(for: try DataSource(parsing: "toy:circles")) == [.toyDensity])
+        #expect(EvalCommand.pointMetrics(for: try DataSource(parsing: "toy:checkerboard")) == [.toyDensity])
+        #expect(EvalCommand.pointMetrics(for: try DataSource(parsing: "toy:moons")) == [.parzen])
+        #expect(EvalCommand.pointMetrics(for: try DataSource(parsing: "csv:points.csv")) == [.parzen])
+    }
+
+    /// The exact log-density of samples is a metric of its own for every toy that has one; a
+    /// GAN on circles gets it by default, and a VAE's importance-sampled nll of the test points
+    /// reads against the truth's own log-density of them.
+    @Test func toyDensityOnCircles() throws {
+        let folder = temporaryFolder("toy-density")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try train(["gan", "--dataset", "toy:circles", "--steps", "2", "--g-hidden", "8", "--d-hidden", "8", "--pack", "1",
+                   "--batch-size", "16", "--sample-every", "0", "--out", folder + "/gan"])
+        let report = try evaluate(["--run", folder + "/gan", "--samples", "200", "--test-limit", "100"])
+        #expect(report.entries.map(\.key) == ["sample_log_density", "sample_log_density_stderr", "test_log_density"])
+        guard case .number(let density)? = report.entries.first?.value,
+              case .number(let truth)? = report.entries.last?.value else {
+            Issue.record("no densities in \(report.json)")
+            return
+        }
+        // The truth's mean log-density of its own points; an untrained generator's lie lower.
+        #expect(truth > -4 && truth < -2, "test log-density \(truth)")
+        #expect(density < truth, "sample log-density \(density)")
+        let real = try EvalCommand.parse(["--real", "toy:checkerboard", "--samples", "100", "--test-limit", "50"]).evaluate()
+        // Every checkerboard point lies on a square of density 1/32 (log-densities are Floats).
+        guard case .number(let square)? = real.entries.first?.value else {
+            Issue.record("no density in \(real.json)")
+            return
+        }
+        #expect(abs(square + log(32.0)) < 1e-6)
+
+        try train(["gan", "--dataset", "toy:moons", "--steps", "1", "--g-hidden", "8", "--d-hidden", "8", "--pack", "1",
+                   "--batch-size", "16", "--sample-every", "0", "--out", folder + "/moons"])
+        let moons = message { _ = try evaluate(["--run", folder + "/moons", "--metrics", "toy-density", "--samples", "10"]) }
+        #expect(moons.contains("closed-form density") && moons.contains("toy:moons"), "\(moons)")
+        #expect(try evaluate(["--run", folder + "/moons", "--samples", "50", "--test-limit", "50"])[.parzenLogLikelihood] != nil)
+
+        try train(["vae", "--dataset", "toy:circles", "--likelihood", "gaussian", "--epochs", "1", "--training-limit", "256",
+                   "--hidden", "8", "--latent", "2", "--out", folder + "/vae"])
+        let vae = try evaluate(["--run", folder + "/vae", "--metrics", "nll,toy-density", "--importance-samples", "8",
+                                "--test-limit", "50", "--samples", "100"])
+        guard case .number(let nll)? = vae[.nll] else {
+            Issue.record("no nll in \(vae.json)")
+            return
+        }
+        #expect(nll.isFinite && nll > 0)
+    }
 }
