@@ -90,7 +90,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
-        .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels", "LatentData", "LatentEval"]),
         .target(name: "TestSupport", dependencies: ["LatentTensor"], path: "Sources/TestSupport"),
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor", "TestSupport"]),
     ]

@@ -12,11 +12,16 @@ public enum ClassifierFeatures {
     ///     protocol).
     ///   - images: `[N, channels, height, width]` in the classifier's input range.
     ///   - batchSize: images per forward pass.
+    /// - Precondition: each image has the classifier's `imageShape`.
     public static func extract(
         _ classifier: Classifier, from images: Tensor, batchSize: Int = 500
     ) -> (features: Tensor, logits: Tensor) {
         precondition(
             batchSize >= 1, "ClassifierFeatures: batch size must be positive, got \(batchSize)")
+        precondition(
+            Array(images.shape.dropFirst()) == classifier.configuration.imageShape,
+            "ClassifierFeatures: images \(images.shape) for a classifier of \(classifier.configuration.imageShape) images"
+        )
         let wasTraining = classifier.dropout.isTraining
         classifier.eval()
         defer { classifier.setTraining(wasTraining) }

@@ -137,6 +137,16 @@ public struct EvaluationReport: Sendable, Equatable {
             protocol: `protocol`)
     }
 
+    /// `sample_log_density` and `sample_log_density_stderr`: the exact mean log-density of
+    /// samples under a 2-D toy's true density (``ToyLogDensity``), nats, and its standard
+    /// error; both `null` in JSON when a sample lies where the density is zero.
+    public mutating func record(sampleLogDensity: MeanEstimate, protocol: String) {
+        record("sample_log_density", .number(sampleLogDensity.mean), protocol: `protocol`)
+        record(
+            "sample_log_density_stderr", .number(sampleLogDensity.standardError),
+            protocol: `protocol`)
+    }
+
     /// `active_units` (and the per-dimension variances as `active_unit_variances`).
     public mutating func record(_ activeUnits: ActiveUnits, protocol: String) {
         record(.activeUnits, activeUnits.count, protocol: `protocol`)

@@ -29,23 +29,28 @@ public struct GradientVariance: Sendable, Equatable {
     /// How many times larger the score-function variance is.
     public var ratio: Double { scoreFunction / reparameterization }
 
+    /// The members with both estimators, the ones ``compare(_:images:labels:draws:baseline:using:)``
+    /// measures: the AE has no sampling step and the IWAE's bound has no score-function form.
+    public static let measurableKinds: [VariationalKind] = [.vae, .betaVAE, .cvae]
+
     /// Measures both estimators on one minibatch.
     ///
     /// - Parameters:
-    ///   - model: a VAE, β-VAE or CVAE (the members with both estimators). It is not changed:
-    ///     the score-function twin shares its parameters' storage.
+    ///   - model: a VAE, β-VAE or CVAE (``measurableKinds``). It is not changed: the
+    ///     score-function twin shares its parameters' storage.
     ///   - images: the minibatch, `[batch, channels, height, width]` or `[batch, features]`.
     ///   - labels: the batch's labels, for the conditional model.
     ///   - draws: S, independent draws of z per estimator (at least 2).
     ///   - baseline: the constant subtracted from the score function's learning signal (0: the
     ///     plain estimator).
+    /// - Precondition: the model's kind is one of ``measurableKinds``, and `draws` is at least 2.
     public static func compare(
         _ model: VariationalAutoencoder, images: Tensor, labels: [Int]? = nil, draws: Int = 100,
         baseline: Float = 0, using generator: inout some RandomNumberGenerator
     ) -> GradientVariance {
         let kind = model.configuration.kind
         precondition(
-            kind == .vae || kind == .betaVAE || kind == .cvae,
+            measurableKinds.contains(kind),
             "GradientVariance: \(kind.rawValue) has no score-function estimator")
         precondition(draws >= 2, "GradientVariance: need at least 2 draws, got \(draws)")
         return GradientVariance(

@@ -60,6 +60,22 @@ struct EvaluationReportTests {
         #expect(lines[1].contains("3.2500") && lines[1].contains("again"))
     }
 
+    /// The toy log-density and its standard error go under their own keys; a sample where the
+    /// density is zero makes both null rather than a number.
+    @Test func sampleLogDensityKeys() throws {
+        var report = EvaluationReport()
+        report.record(
+            sampleLogDensity: MeanEstimate(of: [-3.0, -4.0, -5.0]), protocol: "toy:circles")
+        #expect(report.entries.map(\.key) == ["sample_log_density", "sample_log_density_stderr"])
+        #expect(report.entries[0].value == .number(-4))
+        #expect(report.entries[1].value == .number(1 / 3.0.squareRoot()))
+        report.record(
+            sampleLogDensity: MeanEstimate(of: [-3.0, -.infinity]), protocol: "toy:checkerboard")
+        #expect(
+            report.json.hasPrefix(
+                "{\"sample_log_density\":null,\"sample_log_density_stderr\":null,"))
+    }
+
     /// Every key issue 7 names is a ``MetricKey``.
     @Test func standardKeysAreTheIssuesKeys() {
         #expect(

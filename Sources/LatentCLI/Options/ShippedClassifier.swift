@@ -15,6 +15,22 @@ enum ShippedClassifier {
         return model
     }
 
+    /// Loads the classifier for the features of examples shaped `exampleShape`.
+    ///
+    /// - Throws: ``ClassifierShapeError`` when the classifier reads images of another shape
+    ///   (the convolutions would stop the process on them).
+    static func load(_ path: String?, reading exampleShape: [Int], of dataset: String, for purpose: String) throws
+        -> Classifier
+    {
+        let folder = try path ?? locate()
+        let model = try load(folder)
+        guard model.configuration.imageShape == exampleShape else {
+            throw ClassifierShapeError(purpose: purpose, classifierFolder: folder, classifierShape: model.configuration.imageShape,
+                                       dataset: dataset, exampleShape: exampleShape)
+        }
+        return model
+    }
+
     static func locate() throws -> String {
         var starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
@@ -29,5 +45,23 @@ enum ShippedClassifier {
             }
         }
         throw RunError("cannot find \(folderName) (searched the current directory, the executable's directory and their parents); pass --classifier <run folder>")
+    }
+}
+
+/// The classifier whose features would score the examples reads images of another shape.
+struct ClassifierShapeError: Error, CustomStringConvertible {
+    /// What wanted the features (`--metrics frechet`).
+    let purpose: String
+    let classifierFolder: String
+    let classifierShape: [Int]
+    /// The data's specification (`folder:faces`).
+    let dataset: String
+    let exampleShape: [Int]
+
+    var description: String {
+        "\(purpose) scores examples by a classifier's features, but the classifier \(classifierFolder) reads "
+            + "\(classifierShape) images and the examples of \(dataset) are \(exampleShape); pass --classifier "
+            + "<run folder of a classifier trained on \(exampleShape) images> (latent train classifier --dataset "
+            + "<labelled data of that shape>), or use metrics without a classifier (parzen, nearest-neighbours)"
     }
 }
