@@ -11,7 +11,7 @@ struct Latent: ParsableCommand {
         version: LatentVersion.string,
         subcommands: [
             TrainCommand.self, SampleCommand.self, EvalCommand.self, ReconstructCommand.self,
-            InterpolateCommand.self, TraverseCommand.self, ModelsCommand.self, DataCommand.self,
+            InterpolateCommand.self, TraverseCommand.self, ReportCommand.self, ModelsCommand.self, DataCommand.self,
         ])
 
     /// Sets up the process (OpenMP's wait policy), then parses the command line and runs it.

@@ -290,6 +290,34 @@ struct CommandParsingTests {
         #expect(throws: ExitCode.failure) { try TrainCommand.parse(bernoulli).run(invocation: bernoulli) }
     }
 
+    /// `latent report` puts two runs side by side: the option that differs, a chart per logged
+    /// number with one line per run, and each run's samples inline; a folder that is not a run,
+    /// or a run's own report.html as the page, is refused with a failing exit.
+    @Test func reportComparesRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-report-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for rate in ["1e-3", "2e-3"] {
+            let train = ["gan", "--dataset", "toy:ring8", "--steps", "20", "--g-hidden", "8", "--d-hidden", "8",
+                         "--pack", "1", "--batch-size", "16", "--log-every", "5", "--sample-every", "0",
+                         "--learning-rate", rate, "--out", folder + "/lr" + rate]
+            try TrainCommand.parse(train).run(invocation: train)
+        }
+        let page = folder + "/compare.html"
+        try ReportCommand.parse([folder + "/lr1e-3", folder + "/lr2e-3", "--out", page]).run()
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<code>--learning-rate 1e-3</code>") && html.contains("<code>--learning-rate 2e-3</code>"))
+        #expect(!html.contains("<td><code>--dataset"), "options shared by both runs are not repeated per run")
+        #expect(html.contains("<p>Options of every run: <code>--dataset toy:ring8 --steps 20"))
+        #expect(html.contains("<h2>d_loss</h2><svg") && html.contains("<h2>g_loss</h2><svg"))
+        #expect(html.components(separatedBy: "<polyline").count - 1 >= 2 * 4, "a line per run in each chart")
+        #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 == 2)
+        #expect(throws: ExitCode.failure) { try ReportCommand.parse([folder, "--out", page]).run() }
+        #expect(throws: ExitCode.failure) {
+            try ReportCommand.parse([folder + "/lr1e-3", "--out", folder + "/lr1e-3/report.html"]).run()
+        }
+        #expect(throws: (any Error).self) { try ReportCommand.parse([folder, "--out", "x.png"]) }
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])
