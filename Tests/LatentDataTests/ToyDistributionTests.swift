@@ -126,6 +126,50 @@ struct ToyDistributionTests {
             try ToyDistribution(parsing: "ring8?radius=2&std=0.02")
                 == .ring(count: 8, radius: 2, standardDeviation: 0.02))
     }
+
+    /// Each bad parameter stops at parse time with one line that names it.
+    static let badParameters: [(String, String)] = [
+        ("moons?noise=-1", "noise must be from 0 to 1e6, got -1"),
+        ("ring8?std=0.1&std=0.2", "parameter 'std' is given twice"),
+        ("ring8?radius=1e39", "radius must be from 1e-6 to 1e6, got 1e39"),
+        ("ring8?radius=inf", "radius must be a finite number, got inf"),
+        ("ring8?std=nan", "std must be a finite number, got nan"),
+        ("pinwheel?radial=1000", "radial must be from 1e-6 to 20, got 1000"),
+        ("grid25?side=1000", "side must be a whole number from 1 to 100, got 1000"),
+        ("ring8?modes=2.5", "modes must be a whole number from 1 to 1000, got 2.5"),
+        ("ring8?std=0.1&&radius=2", "parameter '' is not key=number"),
+        ("ring8?=2", "parameter '=2' is not key=number"),
+    ]
+
+    @Test(arguments: 0..<badParameters.count)
+    func badParametersAreRefusedByName(caseIndex: Int) {
+        let (text, detail) = Self.badParameters[caseIndex]
+        #expect(throws: DataError.invalidSpecification("toy:" + text, detail: detail)) {
+            try ToyDistribution(parsing: text)
+        }
+    }
+
+    /// The largest parameters the parser accepts still give finite points.
+    @Test(arguments: [
+        "ring8?radius=1e6&std=1e6", "grid25?side=100&spacing=1e6&std=1e6", "moons?noise=1e6",
+        "swissroll?noise=1e6", "circles?factor=1e6&noise=1e6",
+        "pinwheel?radial=20&tangential=1e6&rate=1e6&arms=1000",
+    ])
+    func extremeParametersGiveFinitePoints(name: String) throws {
+        var generator = SplitMix64(seed: 5)
+        let points = try ToyDistribution(parsing: name).sample(count: 4000, using: &generator)
+        #expect(points.scalars.allSatisfy { $0.isFinite }, "\(name)")
+    }
+
+    /// The mixture is built once per draw, not once per point: 10,000 modes sample quickly.
+    @Test func largeGridSamplesQuickly() throws {
+        let toy = try ToyDistribution(parsing: "grid25?side=100")
+        var generator = SplitMix64(seed: 6)
+        let elapsed = ContinuousClock().measure {
+            #expect(toy.sample(count: 50_000, using: &generator).shape == [50_000, 2])
+        }
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
 }
 
 @Suite("DataSource")
