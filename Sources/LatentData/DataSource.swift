@@ -77,17 +77,20 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
             return try ImageFolder.load(path)
         case .csv(let path):
             let points = try PointsCSV.load(path)
-            return Dataset(name: description, examples: points, valueRange: range(of: points))
+            return Dataset(
+                name: description, examples: points,
+                valueRange: try Dataset.finiteRange(of: points, path: path))
         case .toy(let toy, _):
             var generator = SplitMix64(seed: split == .train ? seed : seed ^ 0x7E57_7E57_7E57_7E57)
             let points = toy.sample(count: toyCount, using: &generator)
+            // Parsed toys always give finite points; a toy built in code may not.
+            if let (index, _) = Dataset.firstNonFinite(in: points) {
+                throw DataError.invalidSpecification(
+                    description, detail: "point \(index / 2) is not finite; lower the parameters")
+            }
             return Dataset(
                 name: description + "-" + split.rawValue, examples: points,
-                valueRange: range(of: points))
+                valueRange: Dataset.observedRange(of: points))
         }
-    }
-
-    private func range(of points: Tensor) -> ClosedRange<Float> {
-        points.withUnsafeScalars { ($0.min() ?? 0)...($0.max() ?? 0) }
     }
 }

@@ -48,6 +48,16 @@ public enum IDXDataset {
                 detail: "images need dimensions [count, height, width], found \(images.dimensions)")
         }
         let count = images.dimensions[0]
+        guard count > 0 else {
+            throw DataError.corrupt(
+                path: imagesPath, detail: "no images (dimensions \(images.dimensions))")
+        }
+        guard images.dimensions[1] > 0, images.dimensions[2] > 0 else {
+            throw DataError.corrupt(
+                path: imagesPath,
+                detail: "images of \(images.dimensions[1])x\(images.dimensions[2]) pixels "
+                    + "(dimensions \(images.dimensions))")
+        }
         var labels: [Int]? = nil
         if let labelsPath, let labelBytes {
             let labelFile = try IDXFile(parsing: labelBytes, path: labelsPath)
@@ -72,9 +82,7 @@ public enum IDXDataset {
         let tensor = Tensor(shape: shape) { images.writeFloats(into: $0) }
         var range: ClosedRange<Float> = 0...1
         if images.elementType != .unsignedByte {
-            range = tensor.withUnsafeScalars { values in
-                (values.min() ?? 0)...(values.max() ?? 0)
-            }
+            range = try Dataset.finiteRange(of: tensor, path: imagesPath)
         }
         return Dataset(
             name: name ?? (folder as NSString).lastPathComponent + "-" + split.rawValue,

@@ -65,35 +65,3 @@ struct ImageFolderTests {
         }
     }
 }
-
-@Suite("IDXDataset")
-struct IDXDatasetTests {
-    @Test func loadsAFashionStyleFolderAndChecksCounts() throws {
-        let root = FileManager.default.temporaryDirectory.path + "/latent-idx-\(getpid())"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let images = IDXFile.encode(
-            (0..<(3 * 2 * 5)).map { Double($0 * 8) }, dimensions: [3, 2, 5],
-            elementType: .unsignedByte)
-        try writeFile(Zlib.gzip(images), to: root + "/emnist-digits-train-images-idx3-ubyte.gz")
-        try writeFile(
-            IDXFile.encode([4, 0, 9], dimensions: [3], elementType: .unsignedByte),
-            to: root + "/emnist-digits-train-labels-idx1-ubyte")
-        let dataset = try DataSource(parsing: "idx:" + root).load()
-        #expect(
-            dataset.examples.shape == [3, 1, 2, 5] && dataset.labels == [4, 0, 9]
-                && dataset.classCount == 10)
-        #expect(dataset.examples.scalars[1] == Float(8) / 255)
-        try writeFile(
-            IDXFile.encode([4, 0], dimensions: [2], elementType: .unsignedByte),
-            to: root + "/emnist-digits-train-labels-idx1-ubyte")
-        #expect(
-            throws: DataError.mismatch(
-                path: root + "/emnist-digits-train-labels-idx1-ubyte",
-                detail: "2 labels for 3 images in emnist-digits-train-images-idx3-ubyte.gz")
-        ) {
-            try IDXDataset.load(folder: root, split: .train)
-        }
-        #expect(throws: DataError.self) { try IDXDataset.load(folder: root, split: .test) }
-    }
-}
