@@ -11,8 +11,9 @@ import LatentTensor
 public enum ImageFolder {
     /// Loads the images under `path`.
     ///
-    /// - Throws: `DataError` when the folder is missing or empty, a file is not a valid PNG, or
-    ///   a file's size differs from the first image's (the error names the file).
+    /// - Throws: `DataError` when the folder is missing or empty, a class sub-folder holds no
+    ///   PNG file, a file is not a valid PNG, or a file's size differs from the first image's
+    ///   (the error names the file or folder).
     public static func load(_ path: String) throws -> Dataset {
         let manager = FileManager.default
         guard let entries = try? manager.contentsOfDirectory(atPath: path) else {
@@ -34,7 +35,13 @@ public enum ImageFolder {
             files = pngFiles(in: path).map { ($0, nil) }
         } else {
             for (label, name) in classNames.enumerated() {
-                files += pngFiles(in: path + "/" + name).map { ($0, label) }
+                let classFiles = pngFiles(in: path + "/" + name)
+                // An empty class would be a class no model ever sees an example of.
+                guard !classFiles.isEmpty else {
+                    throw DataError.corrupt(
+                        path: path + "/" + name, detail: "class folder with no .png files")
+                }
+                files += classFiles.map { ($0, label) }
             }
         }
         guard !files.isEmpty else {

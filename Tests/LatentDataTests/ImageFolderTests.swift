@@ -64,4 +64,20 @@ struct ImageFolderTests {
             try ImageFolder.load(root)
         }
     }
+
+    @Test func everyClassFolderNeedsAnImage() throws {
+        let root = try temporaryFolder("empty-class")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for name in ["cats", "dogs"] {
+            try FileManager.default.createDirectory(
+                atPath: root + "/" + name, withIntermediateDirectories: true)
+        }
+        try writePNG(root + "/cats/a.png", channels: 1, value: 0)
+        #expect(
+            throws: DataError.corrupt(
+                path: root + "/dogs", detail: "class folder with no .png files")
+        ) {
+            try ImageFolder.load(root)
+        }
+    }
 }
