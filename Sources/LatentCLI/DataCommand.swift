@@ -34,11 +34,7 @@ struct DataInfoCommand: ParsableCommand {
 
     func run() throws {
         try reportingDataErrors {
-            let source = try DataSource(parsing: dataset)
-            let loaded = try source.load(split, dataDirectory: dataDir)
-            var mixture: GaussianMixture2D? = nil
-            if case .toy(let toy, _) = source { mixture = toy.mixture }
-            let summary = DatasetSummary(loaded, mixture: mixture)
+            let summary = try DataSource(parsing: dataset).summary(split, dataDirectory: dataDir)
             print(json ? summary.json : summary.text)
         }
     }

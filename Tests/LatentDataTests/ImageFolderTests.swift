@@ -31,7 +31,7 @@ struct ImageFolderTests {
             try writePNG(root + "/\(name)/a.png", channels: 1, value: value)
             try writePNG(root + "/\(name)/b.png", channels: 2, value: value)
         }
-        let dataset = try DataSource(parsing: "folder:" + root).load()
+        let dataset = try DataSource(parsing: "folder:\(root)?test=0").load()
         #expect(dataset.examples.shape == [4, 1, 4, 4])
         #expect(dataset.labels == [0, 0, 1, 1])
         #expect(dataset.classNames == ["apple", "zebra"])
