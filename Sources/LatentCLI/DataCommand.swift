@@ -70,6 +70,9 @@ struct DataGridCommand: ParsableCommand {
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
+        guard count <= ToyDistribution.maximumSampleCount else {
+            throw ValidationError("--count must be at most \(ToyDistribution.maximumSampleCount).")
+        }
         guard padding >= 0 else { throw ValidationError("--padding must not be negative.") }
         if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }
     }
@@ -85,6 +88,9 @@ struct DataGridCommand: ParsableCommand {
                 plot.add(shown.examples, color: .data)
                 image = plot.rendered()
             } else {
+                try ImageGrid.checkSize(
+                    count: shown.count, imageShape: shown.exampleShape, columns: columns,
+                    padding: padding)
                 image = ImageGrid.render(
                     shown.examples, columns: columns, padding: padding,
                     valueRange: shown.valueRange)
@@ -123,6 +129,9 @@ struct DataSampleCommand: ParsableCommand {
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
+        guard count <= ToyDistribution.maximumSampleCount else {
+            throw ValidationError("--count must be at most \(ToyDistribution.maximumSampleCount).")
+        }
     }
 
     func run() throws {

@@ -45,6 +45,8 @@ public enum ToyDistribution: Equatable, Sendable {
     public static let maximumPinwheelRadial = 20.0
     /// The largest grid `side` (10,000 modes).
     public static let maximumGridSide = 100
+    /// The most points the command-line tool draws at once (80 MB of Float32 pairs).
+    public static let maximumSampleCount = 10_000_000
 
     /// Parses `ring8`, `grid25`, `moons`, ... with optional `?key=value&...` parameters.
     ///
