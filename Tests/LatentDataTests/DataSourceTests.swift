@@ -13,7 +13,8 @@ struct DataSourceTests {
         #expect(try DataSource(parsing: "csv:points.csv") == .csv(path: "points.csv"))
         #expect("\(try DataSource(parsing: "toy:ring8?std=0.02"))" == "toy:ring8?std=0.02")
         #expect(
-            try DataSource(parsing: "csv:p.csv?test=0.25") == .csv(path: "p.csv", testFraction: 0.25))
+            try DataSource(parsing: "csv:p.csv?test=0.25")
+                == .csv(path: "p.csv", testFraction: 0.25))
         for text in ["csv:p.csv?test=0.25", "folder:faces?test=0", "folder:what?.png?"] {
             #expect("\(try DataSource(parsing: text))" == text)
         }

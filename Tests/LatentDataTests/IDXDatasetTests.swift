@@ -87,7 +87,8 @@ struct IDXDatasetTests {
         let path = root + "/train-images-idx3-ubyte"
         try writeTrainingFiles(
             in: root, values: [], dimensions: [0, 28, 28], type: .unsignedByte, labels: [])
-        #expect(throws: DataError.corrupt(path: path, detail: "no images (dimensions [0, 28, 28])")) {
+        #expect(throws: DataError.corrupt(path: path, detail: "no images (dimensions [0, 28, 28])"))
+        {
             try IDXDataset.load(folder: root, split: .train)
         }
         try FileManager.default.removeItem(atPath: root + "/train-labels-idx1-ubyte")
@@ -165,7 +166,8 @@ struct IDXDatasetTests {
         }
         try writeLabelled(in: root, training: [0, 1, 1.5], type: .float)
         #expect(
-            throws: DataError.corrupt(path: path, detail: "label 1.5 at index 2 is not a whole number")
+            throws: DataError.corrupt(
+                path: path, detail: "label 1.5 at index 2 is not a whole number")
         ) {
             try IDXDataset.load(folder: root, split: .train)
         }
