@@ -34,11 +34,7 @@ struct DataInfoCommand: ParsableCommand {
 
     func run() throws {
         try reportingDataErrors {
-            let source = try DataSource(parsing: dataset)
-            let loaded = try source.load(split, dataDirectory: dataDir)
-            var mixture: GaussianMixture2D? = nil
-            if case .toy(let toy, _) = source { mixture = toy.mixture }
-            let summary = DatasetSummary(loaded, mixture: mixture)
+            let summary = try DataSource(parsing: dataset).summary(split, dataDirectory: dataDir)
             print(json ? summary.json : summary.text)
         }
     }
@@ -74,6 +70,9 @@ struct DataGridCommand: ParsableCommand {
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
+        guard count <= ToyDistribution.maximumSampleCount else {
+            throw ValidationError("--count must be at most \(ToyDistribution.maximumSampleCount).")
+        }
         guard padding >= 0 else { throw ValidationError("--padding must not be negative.") }
         if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }
     }
@@ -89,6 +88,9 @@ struct DataGridCommand: ParsableCommand {
                 plot.add(shown.examples, color: .data)
                 image = plot.rendered()
             } else {
+                try ImageGrid.checkSize(
+                    count: shown.count, imageShape: shown.exampleShape, columns: columns,
+                    padding: padding)
                 image = ImageGrid.render(
                     shown.examples, columns: columns, padding: padding,
                     valueRange: shown.valueRange)
@@ -127,6 +129,9 @@ struct DataSampleCommand: ParsableCommand {
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
+        guard count <= ToyDistribution.maximumSampleCount else {
+            throw ValidationError("--count must be at most \(ToyDistribution.maximumSampleCount).")
+        }
     }
 
     func run() throws {

@@ -26,6 +26,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case cannotWrite(path: String, detail: String)
     /// A dataset specification string (`mnist`, `toy:ring8`, ...) cannot be parsed.
     case invalidSpecification(String, detail: String)
+    /// A requested output (an image grid, a draw of points) would not fit in memory.
+    case tooLarge(what: String, detail: String)
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -52,6 +54,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): cannot write: \(detail)"
         case .invalidSpecification(let text, let detail):
             return "invalid dataset '\(text)': \(detail)"
+        case .tooLarge(let what, let detail):
+            return "\(what) too large: \(detail)"
         }
     }
 }

@@ -104,3 +104,41 @@ public struct Dataset: Sendable {
         return counts
     }
 }
+
+// MARK: - Checking values
+
+extension Dataset {
+    /// The first NaN or infinite value in `examples`, with its flat index, or `nil`.
+    static func firstNonFinite(in examples: Tensor) -> (index: Int, value: Float)? {
+        examples.withUnsafeScalars { values in
+            values.firstIndex { !$0.isFinite }.map { ($0, values[$0]) }
+        }
+    }
+
+    /// The smallest and largest finite value of `examples` (`0...0` when there is none).
+    static func observedRange(of examples: Tensor) -> ClosedRange<Float> {
+        examples.withUnsafeScalars { values in
+            var (low, high) = (Float.infinity, -Float.infinity)
+            for value in values where value.isFinite {
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+            }
+            return low <= high ? low...high : 0...0
+        }
+    }
+
+    /// The observed range of `examples` read from `path`.
+    ///
+    /// - Throws: `DataError.corrupt` naming the file, the first element that is NaN or infinite
+    ///   as Float32, and its example.
+    static func finiteRange(of examples: Tensor, path: String) throws -> ClosedRange<Float> {
+        if let (index, value) = firstNonFinite(in: examples) {
+            let exampleSize = examples.shape.dropFirst().reduce(1, *)
+            throw DataError.corrupt(
+                path: path,
+                detail: "element \(index) (example \(index / Swift.max(exampleSize, 1))) is "
+                    + "\(value) as Float32; values must be finite")
+        }
+        return observedRange(of: examples)
+    }
+}

@@ -20,6 +20,8 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     public var modes: [[Double]]?
     /// The standard deviation of a Gaussian-mixture toy's components.
     public var modeStandardDeviation: Double?
+    /// The number of examples in each split that loads (`train`, `test`).
+    public var splitCounts: [String: Int]?
 
     /// Summarises a dataset, with the mixture of a toy when given.
     public init(_ dataset: Dataset, mixture: GaussianMixture2D? = nil) {
@@ -39,6 +41,14 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         var lines = [
             "dataset      \(name)",
             "examples     \(count)",
+        ]
+        if let splitCounts {
+            let parts = DataSplit.allCases.compactMap { split in
+                splitCounts[split.rawValue].map { "\(split.rawValue) \($0)" }
+            }
+            lines.append("splits       " + parts.joined(separator: ", "))
+        }
+        lines += [
             "shape        \(exampleShape)",
             "values       \(valueRange[0]) ... \(valueRange[1])",
         ]

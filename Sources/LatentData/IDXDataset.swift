@@ -48,23 +48,42 @@ public enum IDXDataset {
                 detail: "images need dimensions [count, height, width], found \(images.dimensions)")
         }
         let count = images.dimensions[0]
+        guard count > 0 else {
+            throw DataError.corrupt(
+                path: imagesPath, detail: "no images (dimensions \(images.dimensions))")
+        }
+        guard images.dimensions[1] > 0, images.dimensions[2] > 0 else {
+            throw DataError.corrupt(
+                path: imagesPath,
+                detail: "images of \(images.dimensions[1])x\(images.dimensions[2]) pixels "
+                    + "(dimensions \(images.dimensions))")
+        }
         var labels: [Int]? = nil
+        var classCount: Int? = nil
         if let labelsPath, let labelBytes {
-            let labelFile = try IDXFile(parsing: labelBytes, path: labelsPath)
-            guard labelFile.dimensions.count == 1 else {
-                throw DataError.corrupt(
-                    path: labelsPath,
-                    detail: "labels need one dimension, found \(labelFile.dimensions)")
-            }
-            guard labelFile.dimensions[0] == count else {
+            let values = try readLabels(labelBytes, path: labelsPath)
+            guard values.count == count else {
                 throw DataError.mismatch(
                     path: labelsPath,
-                    detail: "\(labelFile.dimensions[0]) labels for \(count) images in "
+                    detail: "\(values.count) labels for \(count) images in "
                         + (imagesPath as NSString).lastPathComponent)
             }
-            let values = labelFile.integerValues()
-            if let bad = values.first(where: { $0 < 0 || $0 > 100_000 }) {
-                throw DataError.corrupt(path: labelsPath, detail: "label \(bad) out of range")
+            // The training labels define the classes; a test split may lack some of them.
+            let trainingLabelsPath =
+                split == .train ? labelsPath : try? files(in: folder, split: .train).labels
+            if let trainingLabelsPath, trainingLabelsPath != labelsPath {
+                let training = try readLabels(
+                    try readFile(trainingLabelsPath), path: trainingLabelsPath)
+                let trainingClasses = try checkedClassCount(of: training, path: trainingLabelsPath)
+                if let index = values.firstIndex(where: { $0 >= trainingClasses }) {
+                    throw DataError.corrupt(
+                        path: labelsPath,
+                        detail: "label \(values[index]) at index \(index) is not a class of the "
+                            + "training labels (0..<\(trainingClasses))")
+                }
+                classCount = trainingClasses
+            } else {
+                classCount = try checkedClassCount(of: values, path: labelsPath)
             }
             labels = values
         }
@@ -72,13 +91,66 @@ public enum IDXDataset {
         let tensor = Tensor(shape: shape) { images.writeFloats(into: $0) }
         var range: ClosedRange<Float> = 0...1
         if images.elementType != .unsignedByte {
-            range = tensor.withUnsafeScalars { values in
-                (values.min() ?? 0)...(values.max() ?? 0)
-            }
+            range = try Dataset.finiteRange(of: tensor, path: imagesPath)
         }
         return Dataset(
             name: name ?? (folder as NSString).lastPathComponent + "-" + split.rawValue,
-            examples: tensor, labels: labels, valueRange: range, isChecksumVerified: verified)
+            examples: tensor, labels: labels, classCount: classCount, valueRange: range,
+            isChecksumVerified: verified)
+    }
+
+    /// The labels in an IDX labels file: one dimension, non-negative whole numbers.
+    ///
+    /// - Throws: `DataError` naming the file and the first bad label.
+    static func readLabels(_ bytes: [UInt8], path: String) throws -> [Int] {
+        let file = try IDXFile(parsing: bytes, path: path)
+        guard file.dimensions.count == 1 else {
+            throw DataError.corrupt(
+                path: path, detail: "labels need one dimension, found \(file.dimensions)")
+        }
+        let values = file.doubleValues()
+        for (index, value) in values.enumerated() {
+            guard value >= 0 else {
+                throw DataError.corrupt(
+                    path: path, detail: "label \(format(value)) at index \(index) is negative")
+            }
+            guard value == value.rounded(), value <= Double(Int32.max) else {
+                throw DataError.corrupt(
+                    path: path,
+                    detail: "label \(format(value)) at index \(index) is not a whole number")
+            }
+        }
+        return values.map { Int($0) }
+    }
+
+    /// The class count of training labels: the largest label plus one, where every label from 1
+    /// up to the largest occurs (label 0 may be unused, as in EMNIST Letters, labelled 1...26).
+    ///
+    /// A single corrupt label (200 among the digits) would otherwise add 191 empty classes.
+    ///
+    /// - Throws: `DataError.corrupt` naming the file, the first missing class and the first
+    ///   example labelled above it.
+    static func checkedClassCount(of labels: [Int], path: String) throws -> Int {
+        let present = Set(labels)
+        let largest = labels.max() ?? -1
+        // The first gap lies within 1...labels.count, so this loop is short even for a huge label.
+        var missing = 1
+        while missing < largest, present.contains(missing) { missing += 1 }
+        if missing < largest {
+            let above = labels.filter { $0 > missing }.min()!
+            let index = labels.firstIndex(of: above)!
+            throw DataError.corrupt(
+                path: path,
+                detail: "no example has label \(missing), but index \(index) has label \(above); "
+                    + "labels must cover 0..<classCount with every class present (label 0 may "
+                    + "be unused)")
+        }
+        return largest + 1
+    }
+
+    /// A label for a message: `3`, `1.5`, `-1`.
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     /// The image and label files of `split` in `folder`.

@@ -9,21 +9,38 @@ import LatentTensor
 /// have the same size. Grey and grey + alpha images give 1 channel; if any image is in colour,
 /// all give 3 (grey replicated). Alpha is dropped.
 public enum ImageFolder {
-    /// Loads the images under `path`.
+    /// The `train` and `test` sub-folders of `path`, when they are its only sub-folders.
     ///
-    /// - Throws: `DataError` when the folder is missing or empty, a file is not a valid PNG, or
-    ///   a file's size differs from the first image's (the error names the file).
-    public static func load(_ path: String) throws -> Dataset {
+    /// - Throws: `DataError.missingFile` when `path` is not a readable folder.
+    public static func trainAndTestSubfolders(of path: String) throws -> (
+        train: String, test: String
+    )? {
+        guard try subfolders(of: path) == ["test", "train"] else { return nil }
+        return (path + "/train", path + "/test")
+    }
+
+    /// The sorted names of the sub-folders of `path`, hidden ones left out.
+    private static func subfolders(of path: String) throws -> [String] {
         let manager = FileManager.default
         guard let entries = try? manager.contentsOfDirectory(atPath: path) else {
             throw DataError.missingFile(path: path)
         }
-        let classNames = entries.filter { name in
+        return entries.filter { name in
             var isDirectory: ObjCBool = false
             return !name.hasPrefix(".")
                 && manager.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }.sorted()
+    }
+
+    /// Loads the images under `path`.
+    ///
+    /// - Throws: `DataError` when the folder is missing or empty, a class sub-folder holds no
+    ///   PNG file, a file is not a valid PNG, or a file's size differs from the first image's
+    ///   (the error names the file or folder).
+    public static func load(_ path: String) throws -> Dataset {
+        let manager = FileManager.default
+        let classNames = try subfolders(of: path)
         func pngFiles(in folder: String) -> [String] {
             ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
                 .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }
@@ -34,7 +51,13 @@ public enum ImageFolder {
             files = pngFiles(in: path).map { ($0, nil) }
         } else {
             for (label, name) in classNames.enumerated() {
-                files += pngFiles(in: path + "/" + name).map { ($0, label) }
+                let classFiles = pngFiles(in: path + "/" + name)
+                // An empty class would be a class no model ever sees an example of.
+                guard !classFiles.isEmpty else {
+                    throw DataError.corrupt(
+                        path: path + "/" + name, detail: "class folder with no .png files")
+                }
+                files += classFiles.map { ($0, label) }
             }
         }
         guard !files.isEmpty else {

@@ -1,7 +1,43 @@
 import LatentTensor
 
+import Foundation
+
 /// Lays a batch of images out as one picture: `rows × columns` tiles separated by padding.
 public enum ImageGrid {
+    /// The most bytes of pixels `checkSize` lets a grid have: 1 GiB.
+    public static let maximumByteCount = 1 << 30
+
+    /// Checks that the grid `render` would make fits in `maximumByteCount`, before it is made.
+    ///
+    /// - Parameters:
+    ///   - count: The number of images.
+    ///   - imageShape: One image, `[channels, height, width]` or `[height, width]`.
+    ///   - columns: Tiles per row, as for `render`.
+    ///   - padding: Pixels between tiles, as for `render`.
+    /// - Throws: `DataError.tooLarge` with the grid's size in pixels and bytes.
+    public static func checkSize(count: Int, imageShape: [Int], columns: Int?, padding: Int)
+        throws
+    {
+        let (channels, height, width) =
+            imageShape.count == 3
+            ? (imageShape[0], imageShape[1], imageShape[2])
+            : (1, imageShape.first ?? 0, imageShape.last ?? 0)
+        // In Double: the sizes asked for may overflow Int.
+        let columnCount = Double(columns ?? Int(Double(count).squareRoot().rounded(.up)))
+        let rowCount = (Double(count) / columnCount).rounded(.up)
+        let gridWidth = columnCount * (Double(width) + Double(padding)) + Double(padding)
+        let gridHeight = rowCount * (Double(height) + Double(padding)) + Double(padding)
+        let bytes = gridWidth * gridHeight * Double(channels)
+        guard bytes > Double(maximumByteCount) else { return }
+        throw DataError.tooLarge(
+            what: "image grid",
+            detail: String(
+                format: "%.0fx%.0f pixels, %d channel%@: %.1f GiB, more than %d GiB; use fewer "
+                    + "images or columns, or less padding",
+                gridWidth, gridHeight, channels, channels == 1 ? "" : "s",
+                bytes / Double(1 << 30), maximumByteCount >> 30))
+    }
+
     /// Renders images as a grid.
     ///
     /// - Parameters:

@@ -36,71 +36,68 @@ public enum ToyDistribution: Equatable, Sendable {
         "ring8", "grid25", "moons", "swissroll", "circles", "checkerboard", "pinwheel",
     ]
 
+    /// The largest magnitude a real toy parameter may have (`radius`, `std`, `spacing`, ...).
+    public static let maximumParameter = 1e6
+    /// The smallest value a positive toy parameter may have.
+    public static let minimumPositiveParameter = 1e-6
+    /// The largest pinwheel `radial`: the arm angle grows like exp(radial · ε), and Box–Muller
+    /// draws reach |ε| ≈ 8.6, so larger values overflow to infinite points.
+    public static let maximumPinwheelRadial = 20.0
+    /// The largest grid `side` (10,000 modes).
+    public static let maximumGridSide = 100
+    /// The most points the command-line tool draws at once (80 MB of Float32 pairs).
+    public static let maximumSampleCount = 10_000_000
+
     /// Parses `ring8`, `grid25`, `moons`, ... with optional `?key=value&...` parameters.
     ///
     /// Keys: ring8 `radius`, `std`, `modes`; grid25 `spacing`, `std`, `side`; moons, swissroll
     /// and circles `noise` (circles also `factor`); pinwheel `arms`, `radial`, `tangential`,
-    /// `rate`.
+    /// `rate`. Real parameters lie in [1e-6, 1e6] (`noise` in [0, 1e6], pinwheel `radial` up to
+    /// 20); `modes` and `arms` are whole numbers up to 1000, `side` up to 100. Within these
+    /// bounds every drawn point is finite.
     ///
-    /// - Throws: `DataError.invalidSpecification` for an unknown name, key or value.
+    /// - Throws: `DataError.invalidSpecification` for an unknown name or key, a key given twice,
+    ///   or a value that is not a number or lies outside its range (the message names the key).
     public init(parsing text: String) throws {
-        let parts = text.split(separator: "?", maxSplits: 1).map(String.init)
-        let name = parts.first ?? ""
-        var parameters: [String: Double] = [:]
-        for pair in (parts.count > 1 ? parts[1] : "").split(separator: "&") {
-            let keyValue = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard keyValue.count == 2, let value = Double(keyValue[1]), value.isFinite else {
-                throw DataError.invalidSpecification(
-                    "toy:" + text, detail: "parameter '\(pair)' is not key=number")
-            }
-            parameters[keyValue[0]] = value
-        }
-        var used: Set<String> = []
-        func value(_ key: String, _ fallback: Double, positive: Bool = true) throws -> Double {
-            used.insert(key)
-            let result = parameters[key] ?? fallback
-            guard !positive || result > 0 else {
-                throw DataError.invalidSpecification(
-                    "toy:" + text, detail: "\(key) must be positive")
-            }
-            return result
-        }
-        func count(_ key: String, _ fallback: Int) throws -> Int {
-            let result = try value(key, Double(fallback))
-            guard result == result.rounded(), result <= 1000 else {
-                throw DataError.invalidSpecification(
-                    "toy:" + text, detail: "\(key) must be a whole number up to 1000")
-            }
-            return Int(result)
-        }
+        let parts = text.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            .map(String.init)
+        let name = parts[0]
+        var parameters = try SpecificationParameters(
+            parsing: parts.count > 1 ? parts[1] : "", specification: "toy:" + text)
+        let positive = Self.minimumPositiveParameter...Self.maximumParameter
+        let nonNegative = 0...Self.maximumParameter
         switch name {
         case "ring8", "ring":
             self = .ring(
-                count: try count("modes", 8), radius: try value("radius", 1),
-                standardDeviation: try value("std", 0.01))
+                count: try parameters.wholeNumber("modes", 8, in: 1...1000),
+                radius: try parameters.number("radius", 1, in: positive),
+                standardDeviation: try parameters.number("std", 0.01, in: positive))
         case "grid25", "grid":
             self = .grid(
-                side: try count("side", 5), spacing: try value("spacing", 2),
-                standardDeviation: try value("std", 0.05))
-        case "moons": self = .moons(noise: try value("noise", 0.1, positive: false))
-        case "swissroll": self = .swissRoll(noise: try value("noise", 1, positive: false))
+                side: try parameters.wholeNumber("side", 5, in: 1...Self.maximumGridSide),
+                spacing: try parameters.number("spacing", 2, in: positive),
+                standardDeviation: try parameters.number("std", 0.05, in: positive))
+        case "moons": self = .moons(noise: try parameters.number("noise", 0.1, in: nonNegative))
+        case "swissroll":
+            self = .swissRoll(noise: try parameters.number("noise", 1, in: nonNegative))
         case "circles":
             self = .circles(
-                factor: try value("factor", 0.5), noise: try value("noise", 0.08, positive: false))
+                factor: try parameters.number("factor", 0.5, in: positive),
+                noise: try parameters.number("noise", 0.08, in: nonNegative))
         case "checkerboard": self = .checkerboard
         case "pinwheel":
             self = .pinwheel(
-                arms: try count("arms", 5), radialStd: try value("radial", 0.3),
-                tangentialStd: try value("tangential", 0.1), rate: try value("rate", 0.25))
+                arms: try parameters.wholeNumber("arms", 5, in: 1...1000),
+                radialStd: try parameters.number(
+                    "radial", 0.3, in: Self.minimumPositiveParameter...Self.maximumPinwheelRadial),
+                tangentialStd: try parameters.number("tangential", 0.1, in: positive),
+                rate: try parameters.number("rate", 0.25, in: positive))
         default:
             throw DataError.invalidSpecification(
                 "toy:" + text,
                 detail: "unknown toy; valid: \(Self.names.joined(separator: ", "))")
         }
-        if let unknown = parameters.keys.sorted().first(where: { !used.contains($0) }) {
-            throw DataError.invalidSpecification(
-                "toy:" + text, detail: "unknown parameter '\(unknown)' for \(name)")
-        }
+        try parameters.rejectUnknownKeys(for: name)
     }
 
     /// The Gaussian mixture behind `ring` and `grid`: its mode centres and common standard
@@ -145,15 +142,18 @@ public enum ToyDistribution: Equatable, Sendable {
         precondition(count >= 0, "sample count must be non-negative, got \(count)")
         var values: [Float] = []
         values.reserveCapacity(2 * count)
+        // Built once: rebuilding a 10,000-mode grid for every point took minutes.
+        let mixture = self.mixture
         for index in 0..<count {
-            let point = samplePoint(index: index, count: count, using: &generator)
+            let point = samplePoint(index: index, count: count, mixture: mixture, using: &generator)
             values += [Float(point.x), Float(point.y)]
         }
         return Tensor(shape: [count, 2], scalars: values)
     }
 
     private func samplePoint(
-        index: Int, count: Int, using g: inout some RandomNumberGenerator
+        index: Int, count: Int, mixture: GaussianMixture2D?,
+        using g: inout some RandomNumberGenerator
     ) -> SIMD2<Double> {
         switch self {
         case .ring, .grid:

@@ -9,11 +9,16 @@ enum Zlib {
 
     /// Decompresses a gzip or zlib stream (detected from its header).
     ///
+    /// A gzip file may hold several members one after another (RFC 1952, what `cat a.gz b.gz`
+    /// makes); their contents are concatenated. Any other bytes after the last member are an
+    /// error.
+    ///
     /// - Parameters:
     ///   - bytes: The compressed stream.
     ///   - path: The file the bytes came from, for error messages.
     ///   - expectedSize: The decompressed size when the caller knows it (PNG), used for the buffer.
-    /// - Throws: `DataError.badCompressedStream` or `.truncated` when the stream is invalid.
+    /// - Throws: `DataError.badCompressedStream` or `.truncated` when the stream is invalid,
+    ///   `.corrupt` when bytes that are not a gzip member follow a gzip stream.
     static func decompress(_ bytes: [UInt8], path: String, expectedSize: Int? = nil) throws
         -> [UInt8]
     {
@@ -26,6 +31,7 @@ enum Zlib {
         }
         defer { inflateEnd(&stream) }
 
+        let isGzipFile = isGzip(bytes)
         var capacity = expectedSize ?? initialCapacity(for: bytes)
         capacity = max(capacity, 1024)
         var output = [UInt8](repeating: 0, count: capacity)
@@ -45,7 +51,20 @@ enum Zlib {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 produced += availableBefore - Int(stream.avail_out)
-                if result == Z_STREAM_END { break }
+                if result == Z_STREAM_END {
+                    let rest = Int(stream.avail_in)
+                    // A zlib stream (PNG) ends here; a gzip file may hold further members.
+                    guard isGzipFile, rest > 0 else { break }
+                    let offset = input.count - rest
+                    guard rest >= 2, input[offset] == 0x1F, input[offset + 1] == 0x8B else {
+                        throw DataError.corrupt(
+                            path: path,
+                            detail:
+                                "\(rest) bytes after the end of the gzip stream at byte \(offset)")
+                    }
+                    inflateReset(&stream)  // keeps next_in and avail_in
+                    continue
+                }
                 if result == Z_BUF_ERROR && stream.avail_in == 0 {
                     throw DataError.truncated(path: path, detail: "compressed stream ends early")
                 }

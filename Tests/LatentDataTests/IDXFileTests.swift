@@ -63,6 +63,34 @@ struct IDXFileTests {
         }
     }
 
+    /// Concatenated gzip members are one gzip file (RFC 1952, `cat a.gz b.gz`).
+    @Test func concatenatedGzipMembersAreOneFile() throws {
+        let values = (0..<24).map(Double.init)
+        let valid = IDXFile.encode(values, dimensions: [2, 3, 4], elementType: .short)
+        let members = Zlib.gzip(Array(valid.prefix(10))) + Zlib.gzip(Array(valid.dropFirst(10)))
+        #expect(try IDXFile(parsing: members, path: "x").doubleValues() == values)
+    }
+
+    /// Bytes after the last gzip member that do not start another member are an error.
+    @Test func bytesAfterTheGzipStreamAreAnError() throws {
+        let gzipped = Zlib.gzip(
+            IDXFile.encode([1, 2, 3, 4], dimensions: [4], elementType: .unsignedByte))
+        let end = gzipped.count
+        let cases: [([UInt8], String)] = [
+            ([0, 1, 2], "corrupt file: 3 bytes after the end of the gzip stream at byte \(end)"),
+            ([0x1F], "corrupt file: 1 bytes after the end of the gzip stream at byte \(end)"),
+            ([0x1F, 0x8B, 8], "truncated file: compressed stream ends early"),
+        ]
+        for (tail, detail) in cases {
+            do {
+                _ = try IDXFile(parsing: gzipped + tail, path: "bad-file.idx.gz")
+                Issue.record("accepted \(tail)")
+            } catch {
+                #expect("\(error)" == "bad-file.idx.gz: " + detail)
+            }
+        }
+    }
+
     @Test func missingFileIsAUserError() {
         #expect(throws: DataError.missingFile(path: "/nonexistent/x.idx")) {
             try IDXFile(contentsOf: "/nonexistent/x.idx")

@@ -31,7 +31,7 @@ struct ImageFolderTests {
             try writePNG(root + "/\(name)/a.png", channels: 1, value: value)
             try writePNG(root + "/\(name)/b.png", channels: 2, value: value)
         }
-        let dataset = try DataSource(parsing: "folder:" + root).load()
+        let dataset = try DataSource(parsing: "folder:\(root)?test=0").load()
         #expect(dataset.examples.shape == [4, 1, 4, 4])
         #expect(dataset.labels == [0, 0, 1, 1])
         #expect(dataset.classNames == ["apple", "zebra"])
@@ -64,36 +64,20 @@ struct ImageFolderTests {
             try ImageFolder.load(root)
         }
     }
-}
 
-@Suite("IDXDataset")
-struct IDXDatasetTests {
-    @Test func loadsAFashionStyleFolderAndChecksCounts() throws {
-        let root = FileManager.default.temporaryDirectory.path + "/latent-idx-\(getpid())"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    @Test func everyClassFolderNeedsAnImage() throws {
+        let root = try temporaryFolder("empty-class")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let images = IDXFile.encode(
-            (0..<(3 * 2 * 5)).map { Double($0 * 8) }, dimensions: [3, 2, 5],
-            elementType: .unsignedByte)
-        try writeFile(Zlib.gzip(images), to: root + "/emnist-digits-train-images-idx3-ubyte.gz")
-        try writeFile(
-            IDXFile.encode([4, 0, 9], dimensions: [3], elementType: .unsignedByte),
-            to: root + "/emnist-digits-train-labels-idx1-ubyte")
-        let dataset = try DataSource(parsing: "idx:" + root).load()
-        #expect(
-            dataset.examples.shape == [3, 1, 2, 5] && dataset.labels == [4, 0, 9]
-                && dataset.classCount == 10)
-        #expect(dataset.examples.scalars[1] == Float(8) / 255)
-        try writeFile(
-            IDXFile.encode([4, 0], dimensions: [2], elementType: .unsignedByte),
-            to: root + "/emnist-digits-train-labels-idx1-ubyte")
-        #expect(
-            throws: DataError.mismatch(
-                path: root + "/emnist-digits-train-labels-idx1-ubyte",
-                detail: "2 labels for 3 images in emnist-digits-train-images-idx3-ubyte.gz")
-        ) {
-            try IDXDataset.load(folder: root, split: .train)
+        for name in ["cats", "dogs"] {
+            try FileManager.default.createDirectory(
+                atPath: root + "/" + name, withIntermediateDirectories: true)
         }
-        #expect(throws: DataError.self) { try IDXDataset.load(folder: root, split: .test) }
+        try writePNG(root + "/cats/a.png", channels: 1, value: 0)
+        #expect(
+            throws: DataError.corrupt(
+                path: root + "/dogs", detail: "class folder with no .png files")
+        ) {
+            try ImageFolder.load(root)
+        }
     }
 }

@@ -126,48 +126,48 @@ struct ToyDistributionTests {
             try ToyDistribution(parsing: "ring8?radius=2&std=0.02")
                 == .ring(count: 8, radius: 2, standardDeviation: 0.02))
     }
-}
 
-@Suite("DataSource")
-struct DataSourceTests {
-    @Test func parsesEveryForm() throws {
-        #expect(try DataSource(parsing: "mnist") == .mnist)
-        #expect(try DataSource(parsing: "idx:/data/fashion") == .idx(folder: "/data/fashion"))
-        #expect(try DataSource(parsing: "folder:faces") == .folder(path: "faces"))
-        #expect(try DataSource(parsing: "csv:points.csv") == .csv(path: "points.csv"))
-        #expect("\(try DataSource(parsing: "toy:ring8?std=0.02"))" == "toy:ring8?std=0.02")
-    }
+    /// Each bad parameter stops at parse time with one line that names it.
+    static let badParameters: [(String, String)] = [
+        ("moons?noise=-1", "noise must be from 0 to 1e6, got -1"),
+        ("ring8?std=0.1&std=0.2", "parameter 'std' is given twice"),
+        ("ring8?radius=1e39", "radius must be from 1e-6 to 1e6, got 1e39"),
+        ("ring8?radius=inf", "radius must be a finite number, got inf"),
+        ("ring8?std=nan", "std must be a finite number, got nan"),
+        ("pinwheel?radial=1000", "radial must be from 1e-6 to 20, got 1000"),
+        ("grid25?side=1000", "side must be a whole number from 1 to 100, got 1000"),
+        ("ring8?modes=2.5", "modes must be a whole number from 1 to 1000, got 2.5"),
+        ("ring8?std=0.1&&radius=2", "parameter '' is not key=number"),
+        ("ring8?=2", "parameter '=2' is not key=number"),
+    ]
 
-    @Test func unknownFormsListTheValidOnes() {
-        do {
-            _ = try DataSource(parsing: "cifar10")
-            Issue.record("accepted cifar10")
-        } catch {
-            #expect("\(error)".contains("valid forms: mnist, idx:<folder>"))
+    @Test(arguments: 0..<badParameters.count)
+    func badParametersAreRefusedByName(caseIndex: Int) {
+        let (text, detail) = Self.badParameters[caseIndex]
+        #expect(throws: DataError.invalidSpecification("toy:" + text, detail: detail)) {
+            try ToyDistribution(parsing: text)
         }
     }
 
-    @Test func toySplitsUseDifferentDraws() throws {
-        let source = try DataSource(parsing: "toy:moons")
-        let train = try source.load(.train, toyCount: 100, seed: 1)
-        let test = try source.load(.test, toyCount: 100, seed: 1)
-        #expect(train.examples.shape == [100, 2] && train.exampleShape == [2])
-        #expect(train.examples.scalars != test.examples.scalars)
-        #expect(
-            try source.load(.train, toyCount: 100, seed: 1).examples.scalars
-                == train.examples.scalars)
+    /// The largest parameters the parser accepts still give finite points.
+    @Test(arguments: [
+        "ring8?radius=1e6&std=1e6", "grid25?side=100&spacing=1e6&std=1e6", "moons?noise=1e6",
+        "swissroll?noise=1e6", "circles?factor=1e6&noise=1e6",
+        "pinwheel?radial=20&tangential=1e6&rate=1e6&arms=1000",
+    ])
+    func extremeParametersGiveFinitePoints(name: String) throws {
+        var generator = SplitMix64(seed: 5)
+        let points = try ToyDistribution(parsing: name).sample(count: 4000, using: &generator)
+        #expect(points.scalars.allSatisfy { $0.isFinite }, "\(name)")
     }
 
-    @Test func csvRoundTrip() throws {
-        let path = FileManager.default.temporaryDirectory.path + "/latent-points-\(getpid()).csv"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let points = Tensor(shape: [3, 2], scalars: [1, 2, -0.5, 4, 1e-3, 6])
-        try writeFile(Array(PointsCSV.encode(points).utf8), to: path)
-        let loaded = try DataSource(parsing: "csv:" + path).load()
-        #expect(loaded.examples.shape == [3, 2] && loaded.examples.scalars == points.scalars)
-        try writeFile(Array("x,y\n1,2\n3\n".utf8), to: path)
-        #expect(throws: DataError.corrupt(path: path, detail: "line 3 has 1 columns, expected 2")) {
-            try PointsCSV.load(path)
+    /// The mixture is built once per draw, not once per point: 10,000 modes sample quickly.
+    @Test func largeGridSamplesQuickly() throws {
+        let toy = try ToyDistribution(parsing: "grid25?side=100")
+        var generator = SplitMix64(seed: 6)
+        let elapsed = ContinuousClock().measure {
+            #expect(toy.sample(count: 50_000, using: &generator).shape == [50_000, 2])
         }
+        #expect(elapsed < .seconds(1), "\(elapsed)")
     }
 }
