@@ -70,7 +70,6 @@ extension TrainCommand {
         if let saved {
             options = saved
             if let steps = adversarial.steps { options.steps = steps }
-            options.sampleEvery = adversarial.sampleEvery
         } else {
             options = adversarial.options(kind: kind, exampleShape: exampleShape)
             // The shared --batch-size and --learning-rate override the recipe when given.
@@ -85,7 +84,9 @@ extension TrainCommand {
             options.steps = max(epochs * batches / options.discriminatorSteps, 1)
         }
         options.logEvery = logEvery
-        options.checkpointEvery = checkpointEvery > 0 ? checkpointEvery : 1000
+        // Only when given: otherwise the recipe's, or the continued run's own.
+        if let checkpointEvery { options.checkpointEvery = checkpointEvery }
+        if let sampleEvery { options.sampleEvery = sampleEvery }
         return options
     }
 }
@@ -179,9 +180,6 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "InfoGAN's mutual-information weight lambda.")
     var infoWeight: Float = 1
 
-    @Option(help: "Steps between sample grids (scatters on 2-D data); 0: only at the end.")
-    var sampleEvery: Int = 1000
-
     /// The model these options describe over the recipe of `kind`, with the shared
     /// `--architecture` and `--width` (DCGAN's ngf = ndf, default 64) when given.
     func configuration(
@@ -231,7 +229,6 @@ struct AdversarialOptions: ParsableArguments {
         options.featureMatching = featureMatching
         if let emaDecay { options.averageDecay = emaDecay }
         options.informationWeight = infoWeight
-        options.sampleEvery = sampleEvery
         return options
     }
 }

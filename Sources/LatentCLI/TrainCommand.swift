@@ -40,8 +40,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Evaluate on only the first N test examples.")
     var testLimit: Int?
 
-    @Option(help: "Steps between checkpoints (0: end of every epoch).")
-    var checkpointEvery: Int = 0
+    @Option(help: """
+        Steps between extra checkpoints; a checkpoint is also written at the end of every epoch \
+        (variational models) or of the run (adversarial models); 0: no extra ones (default: 0 for \
+        the variational models, 1000 for the adversarial ones).
+        """)
+    var checkpointEvery: Int?
+
+    @Option(help: """
+        Sample pictures during training: every N epochs for the variational models (default 1), \
+        every N generator steps for the adversarial ones (default 1000); 0: only at the end.
+        """)
+    var sampleEvery: Int?
 
     @Option(help: "Steps between training records in metrics.jsonl.")
     var logEvery: Int = 100
@@ -81,6 +91,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--architecture maxout is the GAN paper's discriminator; \(model.rawValue) takes mlp or convolutional.")
         }
         try variational.validate(for: model)
+        try validateCounts()
     }
 
     func run() throws { try run(invocation: TrainCommand.invocationArguments) }
@@ -150,7 +161,8 @@ struct TrainCommand: ParsableCommand {
             options.trainingLimit = trainingLimit
             options.testLimit = testLimit
         }
-        options.checkpointEvery = checkpointEvery
+        if let checkpointEvery { options.checkpointEvery = checkpointEvery }
+        if let sampleEvery { options.sampleEvery = sampleEvery }
         options.logEvery = logEvery
         return options
     }
@@ -247,7 +259,7 @@ struct VariationalOptions: ParsableArguments {
     var initOutputBias = false
 
     static func sizes(_ text: String) throws -> [Int] {
-        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let sizes = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw ValidationError("--hidden takes positive sizes separated by commas, e.g. 200,200; got '\(text)'")
         }
