@@ -100,6 +100,7 @@ struct TrainCommand: ParsableCommand {
     /// started from the command line, so nothing is replayed or recorded).
     func run(invocation: [String]?) throws {
         do {
+            if let invocation { try TrainCommand.checkOptionsApply(to: model, in: invocation) }
             if resume, let invocation, let saved = try? RunFolder(creating: out, resuming: true).readConfiguration(),
                let recorded = saved.arguments,
                let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
@@ -314,6 +315,9 @@ extension TrainCommand {
         "--out", "--epochs", "--steps", "--log-every", "--checkpoint-every", "--sample-every", "--data-dir",
     ]
 
+    /// The options that set a run's length: an adversarial run takes one of them.
+    static let runLengthOptions: Set<String> = ["--epochs", "--steps"]
+
     /// Flags that belong to one invocation, never to the run: left out of the recorded arguments.
     static let invocationFlags: Set<String> = ["--resume", "--json"]
 
@@ -351,8 +355,10 @@ extension TrainCommand {
             }
         }
         continuation = continuation.filter { !invocationFlags.contains(optionName($0[0])) }
-        // The recorded values of the options given again are dropped, so the record stays short.
-        let given = Set(continuation.map { optionName($0[0]) })
+        // The recorded values of the options given again are dropped, so the record stays short;
+        // --epochs and --steps both set a run's length, so either replaces both.
+        var given = Set(continuation.map { optionName($0[0]) })
+        if !given.isDisjoint(with: runLengthOptions) { given.formUnion(runLengthOptions) }
         let kept = optionGroups(recordable(recorded)).filter { !($0[0].hasPrefix("--") && given.contains(optionName($0[0]))) }
         return (kept + continuation).flatMap { $0 }
     }
