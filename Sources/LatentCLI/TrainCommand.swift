@@ -181,6 +181,10 @@ struct TrainCommand: ParsableCommand {
             return configuration
         }()
         let options = variationalOptions(continuing: saved?.variationalTraining)
+        // The layer sizes first: a typo there is named as such.
+        try configuration.validate()
+        try TrainCommand.checkDecodedBatch(
+            configuration, batchSize: min(options.batchSize, options.trainingLimit ?? training.count, training.count))
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,

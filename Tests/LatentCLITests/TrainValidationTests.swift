@@ -64,4 +64,54 @@ struct TrainValidationTests {
         }
         try options(["gan", "--momentum", "0.9"]).validate()
     }
+
+    /// A layer past 16 GiB of weights (a typo: --hidden 100000000) is refused with its size
+    /// named, before the allocation aborts; every recipe and large real models pass.
+    @Test func layerSizesHaveALimit() throws {
+        var configuration = VariationalConfiguration()
+        configuration.hidden = [100_000_000]
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.contains("784 × 100000000 weights would take 292.1 GiB") == true)
+        configuration.hidden = [8192, 8192]
+        try configuration.validate()
+        configuration.hidden = [400]
+        configuration.latentDimension = 1_000_000_000
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration.latentDimension = 20
+        configuration.architecture = .convolutional
+        configuration.convolutionWidth = 1_000_000
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+
+        for kind in AdversarialKind.allCases {
+            for shape in [[1, 28, 28], [2]] {
+                try AdversarialConfiguration.recipe(kind, exampleShape: shape, classCount: kind == .cgan ? 10 : 0).validate()
+            }
+        }
+        var gan = AdversarialConfiguration.recipe(.gan, exampleShape: [1, 28, 28], classCount: 0)
+        gan.generatorHidden = [100_000_000]
+        #expect(throws: ConfigurationError.self) { try gan.validate() }
+        var dcgan = AdversarialConfiguration.recipe(.dcgan, exampleShape: [1, 28, 28], classCount: 0)
+        dcgan.width = 100_000
+        #expect(throws: ConfigurationError.self) { try dcgan.validate() }
+    }
+
+    /// IWAE's k codes per example are decoded at once: a k past what fits (a typo) is refused.
+    @Test func importanceSamplesHaveALimit() throws {
+        var iwae = VariationalConfiguration()
+        iwae.kind = .iwae
+        iwae.importanceSamples = 1_000_000
+        let error = #expect(throws: ValidationError.self) { try TrainCommand.checkDecodedBatch(iwae, batchSize: 128) }
+        #expect(error?.message.hasPrefix("--importance-samples 1000000 with batches of 128 decodes 128000000 codes") == true)
+        iwae.importanceSamples = 5000
+        try TrainCommand.checkDecodedBatch(iwae, batchSize: 128)
+    }
+
+    /// Adversarial batches are clamped to the training set, and BatchNorm needs two examples:
+    /// one example is refused in one line instead of trapping.
+    @Test func adversarialTrainingNeedsTwoExamples() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-one-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let arguments = ["cgan", "--training-limit", "1", "--steps", "1", "--sample-every", "0", "--out", folder]
+        #expect(throws: ExitCode.failure) { try TrainCommand.parse(arguments).run(invocation: arguments) }
+    }
 }
