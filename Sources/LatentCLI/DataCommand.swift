@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import LatentData
+import LatentModels
 import LatentTensor
 
 /// `latent data`: inspect datasets, draw them, and sample the toy distributions.
@@ -76,6 +78,7 @@ struct DataGridCommand: ParsableCommand {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard padding >= 0 else { throw ValidationError("--padding must not be negative.") }
         if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }
+        try OutputFormat.requirePNG(out)
     }
 
     func run() throws {
@@ -89,6 +92,14 @@ struct DataGridCommand: ParsableCommand {
                 plot.add(shown.examples, color: .data)
                 image = plot.rendered()
             } else {
+                let shape = shown.exampleShape
+                guard shape.count == 2 || (shape.count == 3 && (shape[0] == 1 || shape[0] == 3)) else {
+                    throw RunError(
+                        "\(dataset): examples of shape \(shape) are neither images nor 2-D points; "
+                            + "`latent data info` describes them")
+                }
+                try ImageOutput.checkGrid(
+                    count: shown.count, exampleShape: shape, columns: columns, padding: padding)
                 image = ImageGrid.render(
                     shown.examples, columns: columns, padding: padding,
                     valueRange: shown.valueRange)
@@ -127,6 +138,10 @@ struct DataSampleCommand: ParsableCommand {
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
+        guard ["csv", "npy"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+            throw ValidationError("--out must end in .csv (x,y per line) or .npy (a NumPy array), got '\(out)'")
+        }
+        if let plot { try OutputFormat.requirePNG(plot, option: "--plot") }
     }
 
     func run() throws {
@@ -135,7 +150,7 @@ struct DataSampleCommand: ParsableCommand {
             let distribution = try ToyDistribution(parsing: name)
             var generator = SplitMix64(seed: seed)
             let points = distribution.sample(count: count, using: &generator)
-            if out.hasSuffix(".npy") {
+            if URL(fileURLWithPath: out).pathExtension.lowercased() == "npy" {
                 try NPY.write(points, to: out)
             } else {
                 try writeText(PointsCSV.encode(points), to: out)

@@ -45,6 +45,7 @@ struct SampleCommand: ParsableCommand {
         guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
         guard jacobianKeep >= 0.01 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in [0.01, 1].") }
         if jacobianKeep != 1 && vary != nil { throw ValidationError("--vary holds the noise fixed; it does not combine with --jacobian-keep.") }
+        if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }
         _ = try OutputFormat(path: out)
     }
 
@@ -52,11 +53,17 @@ struct SampleCommand: ParsableCommand {
         try reportingErrors("sample") {
             let trained = try TrainedRun(path: runFolder)
             var generator = SplitMix64(seed: seed)
+            if case .png = try OutputFormat(path: out), let shape = trained.exampleShape {
+                try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
+            }
             let images: Tensor
             switch trained.model {
             case .variational(let model):
                 guard jacobianKeep == 1 else {
                     throw RunError("--jacobian-keep truncates a generator's noise; \(runFolder) holds a \(trained.configuration.model)")
+                }
+                guard code == nil && vary == nil else {
+                    throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(trained.configuration.model)")
                 }
                 let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
                                                     classCount: model.configuration.classCount)
@@ -147,7 +154,42 @@ enum ImageOutput {
             guard images.rank == 4 || images.rank == 3 else {
                 throw RunError("these samples have shape \(images.shape) and are not images; write them to a .npy file")
             }
+            try checkGrid(count: images.shape[0], exampleShape: Array(images.shape.dropFirst()), columns: columns)
             try ImageGrid.render(images, columns: columns, valueRange: valueRange).write(to: path)
+        }
+    }
+
+    /// The most bytes a PNG grid may take in memory, 1 GiB: past it a count, a number of
+    /// columns or a padding is taken for a typo.
+    static let gridByteLimit = 1024.0 * 1024 * 1024
+
+    /// Refuses a grid of `count` examples of `exampleShape` that would take more than
+    /// ``gridByteLimit``, before anything is drawn.
+    ///
+    /// - Throws: ``RunError`` naming the grid's size in pixels and bytes.
+    static func checkGrid(count: Int, exampleShape: [Int], columns: Int?, padding: Int = 2) throws {
+        guard exampleShape.count == 3 || exampleShape.count == 2, count > 0 else { return }
+        let (height, width) = (Double(exampleShape[exampleShape.count - 2]), Double(exampleShape[exampleShape.count - 1]))
+        let channels = exampleShape.count == 3 ? Double(exampleShape[0]) : 1
+        let columnCount = Double(columns ?? Int(Double(count).squareRoot().rounded(.up)))
+        let rowCount = (Double(count) / columnCount).rounded(.up)
+        let gridWidth = columnCount * (width + Double(padding)) + Double(padding)
+        let gridHeight = rowCount * (height + Double(padding)) + Double(padding)
+        let bytes = gridWidth * gridHeight * channels
+        guard bytes > gridByteLimit else { return }
+        throw RunError(String(format: "the grid would be %.0f × %.0f pixels (%.1f GiB), more than the 1 GiB allowed; "
+                                  + "lower the count, the columns or the padding", gridWidth, gridHeight,
+                              bytes / 1024 / 1024 / 1024))
+    }
+}
+
+extension TrainedRun {
+    /// The shape of the model's examples; `nil` for a classifier.
+    var exampleShape: [Int]? {
+        switch model {
+        case .variational(let model): return model.configuration.imageShape
+        case .adversarial(let model): return model.configuration.exampleShape
+        case .classifier: return nil
         }
     }
 }
