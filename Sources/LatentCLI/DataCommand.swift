@@ -74,6 +74,9 @@ struct DataGridCommand: ParsableCommand {
     @Option(help: "Folder holding the dataset files.")
     var dataDir: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard padding >= 0 else { throw ValidationError("--padding must not be negative.") }
@@ -108,6 +111,9 @@ struct DataGridCommand: ParsableCommand {
             print(
                 "wrote \(out): \(shown.count) examples of \(loaded.name), \(image.width)x\(image.height)"
             )
+            if json {
+                print(WrittenOutput(out: out, count: shown.count, shape: shown.examples.shape, picture: image).json)
+            }
         }
     }
 }
@@ -136,6 +142,9 @@ struct DataSampleCommand: ParsableCommand {
     @Option(help: "Also write a scatter plot to this PNG file.")
     var plot: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, files).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard ["csv", "npy"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
@@ -163,6 +172,9 @@ struct DataSampleCommand: ParsableCommand {
             print(
                 "wrote \(count) points of toy:\(name) to \(out)" + (plot.map { " and \($0)" } ?? "")
             )
+            if json {
+                print(WrittenOutput(out: out, count: count, shape: points.shape, picture: nil, files: plot.map { [$0] }).json)
+            }
         }
     }
 }

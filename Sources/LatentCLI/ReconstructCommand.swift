@@ -22,6 +22,9 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Folder holding the dataset files.")
     var dataDir: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         try OutputFormat.requirePNG(out)
@@ -34,8 +37,10 @@ struct ReconstructCommand: ParsableCommand {
             guard VariationalPictures.isImage(model) else { throw RunError("the data of \(runFolder) are not images") }
             let test = try RunData.test(of: trained, model: model, dataDirectory: dataDir)
             let grid = VariationalPictures.reconstructions(model: model, data: test, count: count)
-            try ImageGrid.render(grid, columns: min(16, count)).write(to: out)
+            let picture = ImageGrid.render(grid, columns: min(16, count))
+            try picture.write(to: out)
             print("wrote \(min(count, test.count)) test images and their reconstructions to \(out)")
+            if json { print(WrittenOutput(out: out, count: min(count, test.count), shape: grid.shape, picture: picture).json) }
         }
     }
 }
@@ -67,6 +72,9 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Folder holding the dataset files.")
     var dataDir: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
+    var json = false
+
     func validate() throws {
         guard steps >= 2 else { throw ValidationError("--steps must be at least 2.") }
         guard from >= 0, to >= 0 else { throw ValidationError("--from and --to are test-set indices (0 or more).") }
@@ -87,8 +95,10 @@ struct InterpolateCommand: ParsableCommand {
             let ends = test.examples.gathered(indices: [from, to], alongAxis: 0)
             // The two originals frame the decoded path.
             let row = Tensor.concatenate([ends.sliced(0..<1, alongAxis: 0), path, ends.sliced(1..<2, alongAxis: 0)], alongAxis: 0)
-            try ImageGrid.render(row, columns: steps + 2).write(to: out)
+            let picture = ImageGrid.render(row, columns: steps + 2)
+            try picture.write(to: out)
             print("wrote a \(spherical ? "spherical" : "linear") interpolation of \(steps) steps between test images \(from) and \(to) to \(out)")
+            if json { print(WrittenOutput(out: out, count: steps, shape: row.shape, picture: picture).json) }
         }
     }
 }
@@ -114,6 +124,9 @@ struct TraverseCommand: ParsableCommand {
     @Option(help: "Folder holding the dataset files (for the 2-D code scatter).")
     var dataDir: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height, and the files of a 2-D latent space).")
+    var json = false
+
     func validate() throws {
         guard steps >= 2 else { throw ValidationError("--steps must be at least 2.") }
         try OutputFormat.requirePNG(out)
@@ -135,13 +148,19 @@ struct TraverseCommand: ParsableCommand {
             // A 2-D latent space also gets the codes of the test set: checked before anything is written.
             let test = configuration.latentDimension == 2
                 ? try RunData.test(of: trained, model: model, dataDirectory: dataDir) : nil
-            try ImageGrid.render(VariationalPictures.traversal(model: model, steps: steps, label: label), columns: steps).write(to: out)
+            let traversal = VariationalPictures.traversal(model: model, steps: steps, label: label)
+            let picture = ImageGrid.render(traversal, columns: steps)
+            try picture.write(to: out)
             print("wrote \(model.configuration.latentDimension) traversal rows to \(out)")
-            guard let test else { return }
-            let base = URL(fileURLWithPath: out).deletingPathExtension().path
-            try ImageGrid.render(VariationalPictures.manifold(model: model, size: 20), columns: 20).write(to: base + "-manifold.png")
-            try VariationalPictures.codeScatter(model: model, data: test).write(to: base + "-codes.png")
-            print("wrote the decoded manifold to \(base)-manifold.png and the test codes by label to \(base)-codes.png")
+            var written = WrittenOutput(out: out, count: configuration.latentDimension, shape: traversal.shape, picture: picture)
+            if let test {
+                let base = URL(fileURLWithPath: out).deletingPathExtension().path
+                try ImageGrid.render(VariationalPictures.manifold(model: model, size: 20), columns: 20).write(to: base + "-manifold.png")
+                try VariationalPictures.codeScatter(model: model, data: test).write(to: base + "-codes.png")
+                print("wrote the decoded manifold to \(base)-manifold.png and the test codes by label to \(base)-codes.png")
+                written.files = [base + "-manifold.png", base + "-codes.png"]
+            }
+            if json { print(written.json) }
         }
     }
 }

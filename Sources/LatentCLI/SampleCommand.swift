@@ -40,6 +40,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "InfoGAN: sweep one continuous code over [-2, 2] (c1, c2, …): rows are categories, columns the sweep.")
     var vary: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
@@ -51,32 +54,39 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors("sample") {
-            let trained = try TrainedRun(path: runFolder)
-            var generator = SplitMix64(seed: seed)
-            if case .png = try OutputFormat(path: out), let shape = trained.exampleShape {
-                try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
-            }
-            let images: Tensor
-            switch trained.model {
-            case .variational(let model):
-                guard jacobianKeep == 1 else {
-                    throw RunError("--jacobian-keep truncates a generator's noise; \(runFolder) holds a \(trained.configuration.model)")
-                }
-                guard code == nil && vary == nil else {
-                    throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(trained.configuration.model)")
-                }
-                let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
-                                                    classCount: model.configuration.classCount)
-                images = VariationalPictures.samples(model: model, count: count, labels: labels,
-                                                     temperature: temperature, using: &generator)
-            case .adversarial(let model):
-                images = try adversarialSamples(model, using: &generator)
-            case .classifier:
-                throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
-            }
-            try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
-            print("wrote \(count) samples to \(out)")
+            let written = try write()
+            if json { print(written.json) }
         }
+    }
+
+    /// Draws the samples, writes them and says so; returns what was written.
+    func write() throws -> WrittenOutput {
+        let trained = try TrainedRun(path: runFolder)
+        var generator = SplitMix64(seed: seed)
+        if case .png = try OutputFormat(path: out), let shape = trained.exampleShape {
+            try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
+        }
+        let images: Tensor
+        switch trained.model {
+        case .variational(let model):
+            guard jacobianKeep == 1 else {
+                throw RunError("--jacobian-keep truncates a generator's noise; \(runFolder) holds a \(trained.configuration.model)")
+            }
+            guard code == nil && vary == nil else {
+                throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(trained.configuration.model)")
+            }
+            let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
+                                                classCount: model.configuration.classCount)
+            images = VariationalPictures.samples(model: model, count: count, labels: labels,
+                                                 temperature: temperature, using: &generator)
+        case .adversarial(let model):
+            images = try adversarialSamples(model, using: &generator)
+        case .classifier:
+            throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
+        }
+        let picture = try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
+        print("wrote \(images.shape[0]) samples to \(out)")
+        return WrittenOutput(out: out, count: images.shape[0], shape: images.shape, picture: picture)
     }
 
     /// Samples of an adversarial model; for InfoGAN, `--code` fixes the category and `--vary`
@@ -146,16 +156,21 @@ struct SampleCommand: ParsableCommand {
 
 /// Writes images as a PNG grid or a `.npy` array, by the file's extension.
 enum ImageOutput {
-    static func write(_ images: Tensor, to path: String, columns: Int?, valueRange: ClosedRange<Float>) throws {
+    /// Writes `images` to `path`; returns the picture for a PNG.
+    @discardableResult
+    static func write(_ images: Tensor, to path: String, columns: Int?, valueRange: ClosedRange<Float>) throws -> PNGImage? {
         switch try OutputFormat(path: path) {
         case .npy:
             try NPY.write(images, to: path)
+            return nil
         case .png:
             guard images.rank == 4 || images.rank == 3 else {
                 throw RunError("these samples have shape \(images.shape) and are not images; write them to a .npy file")
             }
             try checkGrid(count: images.shape[0], exampleShape: Array(images.shape.dropFirst()), columns: columns)
-            try ImageGrid.render(images, columns: columns, valueRange: valueRange).write(to: path)
+            let picture = ImageGrid.render(images, columns: columns, valueRange: valueRange)
+            try picture.write(to: path)
+            return picture
         }
     }
 
