@@ -33,15 +33,7 @@ extension TrainCommand {
             dataset: data.dataset, folder: folder, resuming: resume)
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
-        let picture = configuration.isImage ? "samples.png          sample grid from a fixed noise batch"
-            : "scatter.png          2,500 samples (orange) over data (blue)"
-        FileHandle.standardError.write(Data("""
-            Run folder: \(folder.url.path)
-              report.html          open in a browser: losses, D outputs, gradient norms, pictures
-              \(picture)
-              checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
-
-            """.utf8))
+        FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.adversarialFiles).utf8))
         let shown = summary.lastFields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }
         if summary.stepsTaken == 0 {
             print("\(kind.rawValue): already at \(summary.steps) generator steps, none left to take; "

@@ -191,15 +191,7 @@ struct TrainCommand: ParsableCommand {
             dataset: data.dataset, folder: folder, resuming: resume)
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
-        FileHandle.standardError.write(Data("""
-            Run folder: \(folder.url.path)
-              report.html          open in a browser: curves, samples, reconstructions
-              samples.png          64 samples from the prior
-              reconstructions.png  test images (odd rows) and their reconstructions
-              interpolation.png    decoded path between two test images' codes
-              checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
-
-            """.utf8))
+        FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.variationalFiles).utf8))
         let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d %@",
                           summary.test.negativeELBO, summary.test.reconstruction, summary.test.kl, summary.epochs,
                           summary.epochs == 1 ? "epoch" : "epochs")
