@@ -63,8 +63,16 @@ struct SampleCommand: ParsableCommand {
     func write() throws -> WrittenOutput {
         let trained = try TrainedRun(path: runFolder)
         var generator = SplitMix64(seed: seed)
-        if case .png = try OutputFormat(path: out), let shape = trained.exampleShape {
-            try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
+        if let shape = trained.exampleShape {
+            // A typo in --count is refused before the samples are drawn.
+            let bytes = Double(count) * shape.reduce(4.0) { $0 * Double($1) }
+            guard bytes <= WeightSizeLimit.bytes else {
+                throw RunError(String(format: "--count %d samples of shape %@ would take %.1f GiB, more than the 16 GiB allowed",
+                                      count, "\(shape)", bytes / 1024 / 1024 / 1024))
+            }
+            if case .png = try OutputFormat(path: out) {
+                try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
+            }
         }
         let images: Tensor
         switch trained.model {

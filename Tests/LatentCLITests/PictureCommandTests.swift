@@ -92,6 +92,10 @@ struct PictureCommandTests {
         #expect(throws: ExitCode.failure) {
             try SampleCommand.parse(["--run", vae, "--columns", "100000000", "--out", png]).run()
         }
+        let count = #expect(throws: RunError.self) {
+            try SampleCommand.parse(["--run", vae, "--count", "100000000", "--out", scratch.file("s.npy")]).write()
+        }
+        #expect(count?.description == "--count 100000000 samples of shape [1, 28, 28] would take 292.1 GiB, more than the 16 GiB allowed")
     }
 
     /// A run whose data no longer match its model (dataset edited in config.json, files
