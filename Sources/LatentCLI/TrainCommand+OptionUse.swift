@@ -39,12 +39,20 @@ extension TrainCommand {
     /// ArgumentParser cannot say whether an option with a default was given, so this reads the
     /// arguments themselves.
     static func checkOptionsApply(to model: ModelName, in arguments: [String]) throws {
-        let refused = givenOptionNames(arguments).compactMap { name -> String? in
-            guard let users = optionUsers[name], !users.contains(model) else { return nil }
-            return "\(name) (for \(describe(users)))"
+        // The refused options grouped by the models that take them, in the order given.
+        var groups: [(users: String, names: [String])] = []
+        for name in givenOptionNames(arguments) {
+            guard let users = optionUsers[name], !users.contains(model) else { continue }
+            let description = describe(users)
+            if let index = groups.firstIndex(where: { $0.users == description }) {
+                groups[index].names.append(name)
+            } else {
+                groups.append((description, [name]))
+            }
         }
-        guard refused.isEmpty else {
-            throw ValidationError("\(model.rawValue) does not take " + refused.joined(separator: "; "))
+        guard groups.isEmpty else {
+            throw ValidationError("\(model.rawValue) does not take "
+                + groups.map { "\($0.names.joined(separator: ", ")) (for \($0.users))" }.joined(separator: "; "))
         }
     }
 
