@@ -1,13 +1,17 @@
 import ArgumentParser
 import Foundation
 import LatentData
+import LatentModels
 
-/// Runs `body`, turning a `DataError` into its one-line message on standard error and exit
-/// status 1.
+/// Runs `body`, turning a `DataError` or a `RunError` into its one-line message on standard
+/// error and exit status 1.
 func reportingDataErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as DataError {
+        FileHandle.standardError.write(Data(("error: \(error.description)\n").utf8))
+        throw ExitCode.failure
+    } catch let error as RunError {
         FileHandle.standardError.write(Data(("error: \(error.description)\n").utf8))
         throw ExitCode.failure
     }

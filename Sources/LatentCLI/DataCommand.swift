@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import LatentData
+import LatentModels
 import LatentTensor
 
 /// `latent data`: inspect datasets, draw them, and sample the toy distributions.
@@ -68,6 +70,9 @@ struct DataGridCommand: ParsableCommand {
     @Option(help: "Folder holding the dataset files.")
     var dataDir: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard count <= ToyDistribution.maximumSampleCount else {
@@ -75,6 +80,7 @@ struct DataGridCommand: ParsableCommand {
         }
         guard padding >= 0 else { throw ValidationError("--padding must not be negative.") }
         if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }
+        try OutputFormat.requirePNG(out)
     }
 
     func run() throws {
@@ -88,9 +94,13 @@ struct DataGridCommand: ParsableCommand {
                 plot.add(shown.examples, color: .data)
                 image = plot.rendered()
             } else {
-                try ImageGrid.checkSize(
-                    count: shown.count, imageShape: shown.exampleShape, columns: columns,
-                    padding: padding)
+                let shape = shown.exampleShape
+                guard shape.count == 2 || (shape.count == 3 && (shape[0] == 1 || shape[0] == 3)) else {
+                    throw RunError(
+                        "\(dataset): examples of shape \(shape) are neither images nor 2-D points; "
+                            + "`latent data info` describes them")
+                }
+                try ImageGrid.checkSize(count: shown.count, imageShape: shape, columns: columns, padding: padding)
                 image = ImageGrid.render(
                     shown.examples, columns: columns, padding: padding,
                     valueRange: shown.valueRange)
@@ -99,6 +109,9 @@ struct DataGridCommand: ParsableCommand {
             print(
                 "wrote \(out): \(shown.count) examples of \(loaded.name), \(image.width)x\(image.height)"
             )
+            if json {
+                print(WrittenOutput(out: out, count: shown.count, shape: shown.examples.shape, picture: image).json)
+            }
         }
     }
 }
@@ -127,11 +140,18 @@ struct DataSampleCommand: ParsableCommand {
     @Option(help: "Also write a scatter plot to this PNG file.")
     var plot: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, files).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard count <= ToyDistribution.maximumSampleCount else {
             throw ValidationError("--count must be at most \(ToyDistribution.maximumSampleCount).")
         }
+        guard ["csv", "npy"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+            throw ValidationError("--out must end in .csv (x,y per line) or .npy (a NumPy array), got '\(out)'")
+        }
+        if let plot { try OutputFormat.requirePNG(plot, option: "--plot") }
     }
 
     func run() throws {
@@ -140,7 +160,7 @@ struct DataSampleCommand: ParsableCommand {
             let distribution = try ToyDistribution(parsing: name)
             var generator = SplitMix64(seed: seed)
             let points = distribution.sample(count: count, using: &generator)
-            if out.hasSuffix(".npy") {
+            if URL(fileURLWithPath: out).pathExtension.lowercased() == "npy" {
                 try NPY.write(points, to: out)
             } else {
                 try writeText(PointsCSV.encode(points), to: out)
@@ -153,6 +173,9 @@ struct DataSampleCommand: ParsableCommand {
             print(
                 "wrote \(count) points of toy:\(name) to \(out)" + (plot.map { " and \($0)" } ?? "")
             )
+            if json {
+                print(WrittenOutput(out: out, count: count, shape: points.shape, picture: nil, files: plot.map { [$0] }).json)
+            }
         }
     }
 }

@@ -40,36 +40,61 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "InfoGAN: sweep one continuous code over [-2, 2] (c1, c2, …): rows are categories, columns the sweep.")
     var vary: String?
 
+    @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
         guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
         guard jacobianKeep >= 0.01 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in [0.01, 1].") }
         if jacobianKeep != 1 && vary != nil { throw ValidationError("--vary holds the noise fixed; it does not combine with --jacobian-keep.") }
+        if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }
         _ = try OutputFormat(path: out)
     }
 
     func run() throws {
         try reportingErrors("sample") {
-            let trained = try TrainedRun(path: runFolder)
-            var generator = SplitMix64(seed: seed)
-            let images: Tensor
-            switch trained.model {
-            case .variational(let model):
-                guard jacobianKeep == 1 else {
-                    throw RunError("--jacobian-keep truncates a generator's noise; \(runFolder) holds a \(trained.configuration.model)")
-                }
-                let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
-                                                    classCount: model.configuration.classCount)
-                images = VariationalPictures.samples(model: model, count: count, labels: labels,
-                                                     temperature: temperature, using: &generator)
-            case .adversarial(let model):
-                images = try adversarialSamples(model, using: &generator)
-            case .classifier:
-                throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
-            }
-            try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
-            print("wrote \(count) samples to \(out)")
+            let written = try write()
+            if json { print(written.json) }
         }
+    }
+
+    /// Draws the samples, writes them and says so; returns what was written.
+    func write() throws -> WrittenOutput {
+        let trained = try TrainedRun(path: runFolder)
+        var generator = SplitMix64(seed: seed)
+        if let shape = trained.exampleShape {
+            // A typo in --count is refused before the samples are drawn.
+            let bytes = Double(count) * shape.reduce(4.0) { $0 * Double($1) }
+            guard bytes <= WeightSizeLimit.bytes else {
+                throw RunError(String(format: "--count %d samples of shape %@ would take %.1f GiB, more than the 16 GiB allowed",
+                                      count, "\(shape)", bytes / 1024 / 1024 / 1024))
+            }
+            if case .png = try OutputFormat(path: out) {
+                try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
+            }
+        }
+        let images: Tensor
+        switch trained.model {
+        case .variational(let model):
+            guard jacobianKeep == 1 else {
+                throw RunError("--jacobian-keep truncates a generator's noise; \(runFolder) holds a \(trained.configuration.model)")
+            }
+            guard code == nil && vary == nil else {
+                throw RunError("--code and --vary are for InfoGAN runs; \(runFolder) holds a \(trained.configuration.model)")
+            }
+            let labels = try conditioningLabels(isConditional: model.configuration.isConditional,
+                                                classCount: model.configuration.classCount)
+            images = VariationalPictures.samples(model: model, count: count, labels: labels,
+                                                 temperature: temperature, using: &generator)
+        case .adversarial(let model):
+            images = try adversarialSamples(model, using: &generator)
+        case .classifier:
+            throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
+        }
+        let picture = try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
+        print("wrote \(images.shape[0]) samples to \(out)")
+        return WrittenOutput(out: out, count: images.shape[0], shape: images.shape, picture: picture)
     }
 
     /// Samples of an adversarial model; for InfoGAN, `--code` fixes the category and `--vary`
@@ -139,15 +164,46 @@ struct SampleCommand: ParsableCommand {
 
 /// Writes images as a PNG grid or a `.npy` array, by the file's extension.
 enum ImageOutput {
-    static func write(_ images: Tensor, to path: String, columns: Int?, valueRange: ClosedRange<Float>) throws {
+    /// Writes `images` to `path`; returns the picture for a PNG.
+    @discardableResult
+    static func write(_ images: Tensor, to path: String, columns: Int?, valueRange: ClosedRange<Float>) throws -> PNGImage? {
         switch try OutputFormat(path: path) {
         case .npy:
             try NPY.write(images, to: path)
+            return nil
         case .png:
             guard images.rank == 4 || images.rank == 3 else {
                 throw RunError("these samples have shape \(images.shape) and are not images; write them to a .npy file")
             }
-            try ImageGrid.render(images, columns: columns, valueRange: valueRange).write(to: path)
+            try checkGrid(count: images.shape[0], exampleShape: Array(images.shape.dropFirst()), columns: columns)
+            let picture = ImageGrid.render(images, columns: columns, valueRange: valueRange)
+            try picture.write(to: path)
+            return picture
+        }
+    }
+
+    /// Refuses a grid of `count` examples of `exampleShape` that would take more than
+    /// ``ImageGrid/maximumByteCount`` (1 GiB: past it a count, a number of columns or a padding
+    /// is taken for a typo), before anything is drawn.
+    ///
+    /// - Throws: ``RunError`` naming the grid's size in pixels and bytes.
+    static func checkGrid(count: Int, exampleShape: [Int], columns: Int?, padding: Int = 2) throws {
+        guard exampleShape.count == 3 || exampleShape.count == 2, count > 0 else { return }
+        do {
+            try ImageGrid.checkSize(count: count, imageShape: exampleShape, columns: columns, padding: padding)
+        } catch {
+            throw RunError("\(error)")
+        }
+    }
+}
+
+extension TrainedRun {
+    /// The shape of the model's examples; `nil` for a classifier.
+    var exampleShape: [Int]? {
+        switch model {
+        case .variational(let model): return model.configuration.imageShape
+        case .adversarial(let model): return model.configuration.exampleShape
+        case .classifier: return nil
         }
     }
 }

@@ -33,15 +33,7 @@ extension TrainCommand {
             dataset: data.dataset, folder: folder, resuming: resume)
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
-        let picture = configuration.isImage ? "samples.png          sample grid from a fixed noise batch"
-            : "scatter.png          2,500 samples (orange) over data (blue)"
-        FileHandle.standardError.write(Data("""
-            Run folder: \(folder.url.path)
-              report.html          open in a browser: losses, D outputs, gradient norms, pictures
-              \(picture)
-              checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
-
-            """.utf8))
+        FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.adversarialFiles).utf8))
         let shown = summary.lastFields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }
         if summary.stepsTaken == 0 {
             print("\(kind.rawValue): already at \(summary.steps) generator steps, none left to take; "
@@ -70,7 +62,6 @@ extension TrainCommand {
         if let saved {
             options = saved
             if let steps = adversarial.steps { options.steps = steps }
-            options.sampleEvery = adversarial.sampleEvery
         } else {
             options = adversarial.options(kind: kind, exampleShape: exampleShape)
             // The shared --batch-size and --learning-rate override the recipe when given.
@@ -85,7 +76,9 @@ extension TrainCommand {
             options.steps = max(epochs * batches / options.discriminatorSteps, 1)
         }
         options.logEvery = logEvery
-        options.checkpointEvery = checkpointEvery > 0 ? checkpointEvery : 1000
+        // Only when given: otherwise the recipe's, or the continued run's own.
+        if let checkpointEvery { options.checkpointEvery = checkpointEvery }
+        if let sampleEvery { options.sampleEvery = sampleEvery }
         return options
     }
 }
@@ -179,9 +172,6 @@ struct AdversarialOptions: ParsableArguments {
     @Option(help: "InfoGAN's mutual-information weight lambda.")
     var infoWeight: Float = 1
 
-    @Option(help: "Steps between sample grids (scatters on 2-D data); 0: only at the end.")
-    var sampleEvery: Int = 1000
-
     /// The model these options describe over the recipe of `kind`, with the shared
     /// `--architecture` and `--width` (DCGAN's ngf = ndf, default 64) when given.
     func configuration(
@@ -231,7 +221,6 @@ struct AdversarialOptions: ParsableArguments {
         options.featureMatching = featureMatching
         if let emaDecay { options.averageDecay = emaDecay }
         options.informationWeight = infoWeight
-        options.sampleEvery = sampleEvery
         return options
     }
 }

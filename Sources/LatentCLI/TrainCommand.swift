@@ -40,8 +40,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Evaluate on only the first N test examples.")
     var testLimit: Int?
 
-    @Option(help: "Steps between checkpoints (0: end of every epoch).")
-    var checkpointEvery: Int = 0
+    @Option(help: """
+        Steps between extra checkpoints; a checkpoint is also written at the end of every epoch \
+        (variational models) or of the run (adversarial models); 0: no extra ones (default: 0 for \
+        the variational models, 1000 for the adversarial ones).
+        """)
+    var checkpointEvery: Int?
+
+    @Option(help: """
+        Sample pictures during training: every N epochs for the variational models (default 1), \
+        every N generator steps for the adversarial ones (default 1000); 0: only at the end.
+        """)
+    var sampleEvery: Int?
 
     @Option(help: "Steps between training records in metrics.jsonl.")
     var logEvery: Int = 100
@@ -81,6 +91,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--architecture maxout is the GAN paper's discriminator; \(model.rawValue) takes mlp or convolutional.")
         }
         try variational.validate(for: model)
+        try validateCounts()
     }
 
     func run() throws { try run(invocation: TrainCommand.invocationArguments) }
@@ -89,6 +100,7 @@ struct TrainCommand: ParsableCommand {
     /// started from the command line, so nothing is replayed or recorded).
     func run(invocation: [String]?) throws {
         do {
+            if let invocation { try TrainCommand.checkOptionsApply(to: model, in: invocation) }
             if resume, let invocation, let saved = try? RunFolder(creating: out, resuming: true).readConfiguration(),
                let recorded = saved.arguments,
                let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
@@ -150,7 +162,8 @@ struct TrainCommand: ParsableCommand {
             options.trainingLimit = trainingLimit
             options.testLimit = testLimit
         }
-        options.checkpointEvery = checkpointEvery
+        if let checkpointEvery { options.checkpointEvery = checkpointEvery }
+        if let sampleEvery { options.sampleEvery = sampleEvery }
         options.logEvery = logEvery
         return options
     }
@@ -174,21 +187,17 @@ struct TrainCommand: ParsableCommand {
             return configuration
         }()
         let options = variationalOptions(continuing: saved?.variationalTraining)
+        // The layer sizes first: a typo there is named as such.
+        try configuration.validate()
+        try TrainCommand.checkDecodedBatch(
+            configuration, batchSize: min(options.batchSize, options.trainingLimit ?? training.count, training.count))
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume)
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
-        FileHandle.standardError.write(Data("""
-            Run folder: \(folder.url.path)
-              report.html          open in a browser: curves, samples, reconstructions
-              samples.png          64 samples from the prior
-              reconstructions.png  test images (odd rows) and their reconstructions
-              interpolation.png    decoded path between two test images' codes
-              checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json
-
-            """.utf8))
+        FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.variationalFiles).utf8))
         let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d %@",
                           summary.test.negativeELBO, summary.test.reconstruction, summary.test.kl, summary.epochs,
                           summary.epochs == 1 ? "epoch" : "epochs")
@@ -253,7 +262,7 @@ struct VariationalOptions: ParsableArguments {
     var initOutputBias = false
 
     static func sizes(_ text: String) throws -> [Int] {
-        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let sizes = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw ValidationError("--hidden takes positive sizes separated by commas, e.g. 200,200; got '\(text)'")
         }
@@ -308,6 +317,9 @@ extension TrainCommand {
         "--out", "--epochs", "--steps", "--log-every", "--checkpoint-every", "--sample-every", "--data-dir",
     ]
 
+    /// The options that set a run's length: an adversarial run takes one of them.
+    static let runLengthOptions: Set<String> = ["--epochs", "--steps"]
+
     /// Flags that belong to one invocation, never to the run: left out of the recorded arguments.
     static let invocationFlags: Set<String> = ["--resume", "--json"]
 
@@ -345,8 +357,10 @@ extension TrainCommand {
             }
         }
         continuation = continuation.filter { !invocationFlags.contains(optionName($0[0])) }
-        // The recorded values of the options given again are dropped, so the record stays short.
-        let given = Set(continuation.map { optionName($0[0]) })
+        // The recorded values of the options given again are dropped, so the record stays short;
+        // --epochs and --steps both set a run's length, so either replaces both.
+        var given = Set(continuation.map { optionName($0[0]) })
+        if !given.isDisjoint(with: runLengthOptions) { given.formUnion(runLengthOptions) }
         let kept = optionGroups(recordable(recorded)).filter { !($0[0].hasPrefix("--") && given.contains(optionName($0[0]))) }
         return (kept + continuation).flatMap { $0 }
     }

@@ -85,7 +85,7 @@ struct EvalCommandTests {
             let pixels = (0..<(32 * 32 * 3)).map { UInt8(($0 * (7 + 2 * index) + 40 * index) % 256) }
             try PNGImage(width: 32, height: 32, channels: 3, pixels: pixels).write(to: "\(folder)/data/\(label)/\(index).png")
         }
-        let data = "folder:\(folder)/data", run = folder + "/gan"
+        let data = "folder:\(folder)/data?test=0.5", run = folder + "/gan"
         try train(["gan", "--dataset", data, "--steps", "1", "--g-hidden", "8", "--d-hidden", "8", "--batch-size", "4",
                    "--sample-every", "0", "--out", run])
         let base = ["--run", run, "--samples", "8", "--classifier", shippedClassifier]

@@ -28,3 +28,12 @@ enum OutputFormat {
         }
     }
 }
+
+extension OutputFormat {
+    /// Refuses an output file that is not a `.png`, for the commands that write only pictures.
+    static func requirePNG(_ path: String, option: String = "--out") throws {
+        guard URL(fileURLWithPath: path).pathExtension.lowercased() == "png" else {
+            throw ValidationError("\(option) must be a .png file, got '\(path)'")
+        }
+    }
+}

@@ -259,5 +259,6 @@ public struct AdversarialConfiguration: Codable, Equatable, Sendable {
         try require(
             kind != .wganGP || !discriminatorBatchNorm,
             "wgan-gp's critic has no batch normalisation (the penalty is per sample)")
+        try checkWeightSizes()
     }
 }

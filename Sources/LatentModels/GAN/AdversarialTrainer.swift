@@ -61,6 +61,12 @@ public final class AdversarialTrainer {
         var random = SplitMix64(seed: options.seed)
         model = AdversarialNetwork(configuration, using: &random)
         var data = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
+        // Batches are clamped to the data; BatchNorm and the batch statistics need two examples.
+        guard data.count >= 2 else {
+            throw ConfigurationError(
+                "\(configuration.kind.rawValue) trains on batches of at least 2 examples; the training set "
+                    + "has \(data.count)" + (options.trainingLimit.map { " (--training-limit \($0))" } ?? ""))
+        }
         data.examples = model.toModelSpace(data.examples)
         self.training = data
         loader = DataLoader(

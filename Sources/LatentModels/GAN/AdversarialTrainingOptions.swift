@@ -145,10 +145,14 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
         try require(learningRate > 0, "--learning-rate must be positive")
         try require((discriminatorLearningRate ?? 1) > 0, "--d-learning-rate must be positive")
         try require((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam's betas must be in [0, 1)")
+        try require((0..<1).contains(momentum), "--momentum (SGD's) must be in [0, 1), got \(momentum)")
         try require((clipValue ?? 1) > 0, "--clip must be positive")
         try require(penaltyWeight >= 0, "--penalty-weight must be non-negative")
         try require((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1)")
         try require((0..<1).contains(averageDecay), "--ema-decay must be in [0, 1)")
         try require(logEvery > 0, "--log-every must be positive")
+        try require(informationWeight >= 0, "--info-weight must be non-negative, got \(informationWeight)")
+        try require(sampleEvery >= 0, "--sample-every must not be negative, got \(sampleEvery)")
+        try require(checkpointEvery >= 0, "--checkpoint-every must not be negative, got \(checkpointEvery)")
     }
 }

@@ -67,13 +67,23 @@ public struct RunFolder: Sendable {
         return current.trainingChanges(since: saved)
     }
 
-    /// Reads `config.json`.
+    /// Reads `config.json` and checks its values (``RunConfiguration/validate()``).
+    ///
+    /// - Throws: ``RunError`` naming the file, for one that is not a run configuration or holds a
+    ///   value that cannot work.
     public func readConfiguration() throws -> RunConfiguration {
+        let configuration: RunConfiguration
         do {
-            return try JSONDecoder().decode(RunConfiguration.self, from: Data(contentsOf: configurationURL))
+            configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(contentsOf: configurationURL))
         } catch {
             throw RunError("\(configurationURL.path): not a Latent run configuration (\(error))")
         }
+        do {
+            try configuration.validate()
+        } catch {
+            throw RunError("\(configurationURL.path): \(error)")
+        }
+        return configuration
     }
 }
 

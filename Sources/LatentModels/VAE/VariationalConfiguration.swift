@@ -99,6 +99,7 @@ public struct VariationalConfiguration: Codable, Equatable, Sendable {
                         "--architecture convolutional needs square images whose side halves to 4-8 pixels "
                             + "(28, 32, 64, ...); the data's examples are \(imageShape)")
         }
+        try checkWeightSizes()
     }
 }
 

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import LatentModels
+
+extension TrainCommand {
+    /// Refuses negative intervals, an empty test set, and two lengths for an adversarial run.
+    func validateCounts() throws {
+        if let checkpointEvery, checkpointEvery < 0 {
+            throw ValidationError("--checkpoint-every must not be negative (0: no extra checkpoints).")
+        }
+        if let sampleEvery, sampleEvery < 0 {
+            throw ValidationError("--sample-every must not be negative (0: pictures only at the end).")
+        }
+        if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
+        if model.adversarialKind != nil, epochs != nil, adversarial.steps != nil {
+            throw ValidationError("--epochs and --steps both set the length of a \(model.rawValue) run; give one of them.")
+        }
+    }
+
+    /// Refuses a variational training step whose decoder output alone would take more than
+    /// ``WeightSizeLimit/bytes``: `importanceSamples` codes for each example of a batch, each
+    /// decoded to a whole example (a typo in `--importance-samples`, not a model to train).
+    static func checkDecodedBatch(_ configuration: VariationalConfiguration, batchSize: Int) throws {
+        let codes = Double(configuration.importanceSamples) * Double(batchSize)
+        let outputs = configuration.imageShape.reduce(1.0) { $0 * Double($1) } * Double(configuration.likelihood.outputsPerPixel)
+        let bytes = codes * max(outputs, Double(configuration.hidden.max() ?? 0)) * 4
+        guard bytes > WeightSizeLimit.bytes else { return }
+        throw ValidationError(String(
+            format: "--importance-samples %d with batches of %d decodes %.0f codes a step, %.1f GiB for the decoder's "
+                + "output alone (more than 16 GiB); lower --importance-samples or --batch-size",
+            configuration.importanceSamples, batchSize, codes, bytes / 1024 / 1024 / 1024))
+    }
+}
