@@ -108,6 +108,13 @@ public enum Checkpoint {
     /// Saves a training run's state into `folder`: the model to `checkpoint.safetensors`, and each
     /// optimiser's state (under its role) with the counters to `optimizer.safetensors`.
     ///
+    /// Both files are written whole to temporary files and flushed before either replaces its
+    /// predecessor; then the model and the state file are renamed into place back to back. A
+    /// process killed before the first rename leaves the previous pair; one killed between the
+    /// two leaves the new state complete in `optimizer.safetensors.tmp-<pid>`, from which
+    /// ``restore(module:optimizers:from:)`` finishes the save. Temporary files of processes
+    /// that no longer run are removed first.
+    ///
     /// - Parameters:
     ///   - module: the whole model; its dotted names key the optimisers' state as well.
     ///   - optimizers: optimisers by role (`["generator": ..., "critic": ...]`); roles are key
@@ -119,6 +126,25 @@ public enum Checkpoint {
     public static func save(
         module: any Module, optimizers: [String: any CheckpointableState],
         counters: [String: Int], to folder: URL
+    ) throws(CheckpointError) {
+        try save(
+            module: module, optimizers: optimizers, counters: counters, to: folder,
+            interruptedAfter: nil)
+    }
+
+    /// A point inside a run save where a test stops it, leaving the folder as a process killed
+    /// there would.
+    enum SaveStage {
+        /// Both temporary files are complete; nothing is renamed yet.
+        case temporaryFilesWritten
+        /// The model file is replaced; the state file is not yet.
+        case modelReplaced
+    }
+
+    /// ``save(module:optimizers:counters:to:)``, returning early after `stage` when one is given.
+    static func save(
+        module: any Module, optimizers: [String: any CheckpointableState],
+        counters: [String: Int], to folder: URL, interruptedAfter stage: SaveStage?
     ) throws(CheckpointError) {
         let stamp = countersStamp(counters)
         var state = Safetensors(metadata: [countersMetadataKey: stamp])
@@ -133,37 +159,52 @@ public enum Checkpoint {
             for (key, integer) in own.integers { state.integers["\(role).\(key)"] = integer }
         }
         for (name, value) in counters { state.integers["counters.\(name)"] = IntegerTensor(value) }
-        // The model goes last: a run killed in between leaves a pair whose stamps differ, which
-        // restore refuses rather than resuming a model with another step's optimiser.
-        try state.write(to: folder.appendingPathComponent(stateFileName))
-        try save(
-            module, to: folder.appendingPathComponent(modelFileName),
-            metadata: [countersMetadataKey: stamp])
+        let model = contents(of: module, metadata: [countersMetadataKey: stamp])
+        let modelURL = folder.appendingPathComponent(modelFileName)
+        let stateURL = folder.appendingPathComponent(stateFileName)
+
+        removeStaleTemporaryFiles(in: folder)
+        let stateTemporary = try FileBytes.writeTemporary(state.serialized(), for: stateURL)
+        let modelTemporary: String
+        do {
+            modelTemporary = try FileBytes.writeTemporary(model.serialized(), for: modelURL)
+        } catch {
+            FileBytes.remove(stateTemporary)
+            throw error
+        }
+        if stage == .temporaryFilesWritten { return }
+        do {
+            try FileBytes.moveIntoPlace(modelTemporary, over: modelURL)
+        } catch {
+            FileBytes.remove(stateTemporary)
+            FileBytes.remove(modelTemporary)
+            throw error
+        }
+        if stage == .modelReplaced { return }
+        // Should this rename fail, the new state stays complete in its temporary file, and
+        // restore finishes the save from it.
+        try FileBytes.moveIntoPlace(stateTemporary, over: stateURL)
+        FileBytes.syncFolder(of: stateURL)
     }
 
     /// Restores a run saved by ``save(module:optimizers:counters:to:)`` and returns its counters.
     ///
     /// All or nothing: both files are read and checked against the model and every optimiser
-    /// before anything changes.
+    /// before anything changes. A save that was interrupted between its two renames is finished
+    /// first (the file renamed second is taken from its complete temporary file, stamped with
+    /// the same counters as the other), and temporary files of processes that no longer run
+    /// are removed.
     ///
     /// - Throws: ``CheckpointError`` naming the file: unreadable, malformed, not matching the
-    ///   model or an optimiser (every difference listed), or the two files from different steps.
+    ///   model or an optimiser (every difference listed), or the
+    ///   two files from different steps with no temporary file to reconcile them.
     public static func restore(
         module: any Module, optimizers: [String: any CheckpointableState], from folder: URL
     ) throws(CheckpointError) -> [String: Int] {
         let modelURL = folder.appendingPathComponent(modelFileName)
         let stateURL = folder.appendingPathComponent(stateFileName)
-        let model = try Safetensors(contentsOf: modelURL)
-        let state = try Safetensors(contentsOf: stateURL)
-        let modelStamp = model.metadata[countersMetadataKey]
-        let stateStamp = state.metadata[countersMetadataKey]
-        guard let stateStamp, modelStamp == stateStamp else {
-            throw CheckpointError(
-                file: stateURL.path,
-                problem: .inconsistent(
-                    reason: "saved at \(stateStamp ?? "no recorded step") but \(modelFileName) at "
-                        + "\(modelStamp ?? "no recorded step")"))
-        }
+        let (model, state) = try readRun(in: folder)
+        removeStaleTemporaryFiles(in: folder)
         let differences = mismatches(between: model, and: module)
         guard differences.isEmpty else {
             throw CheckpointError(file: modelURL.path, problem: .mismatch(differences))
@@ -211,11 +252,14 @@ public enum Checkpoint {
         return counters
     }
 
-    /// Whether `folder` holds both files of a saved run (for `--resume`).
+    /// Whether `folder` holds both files of a saved run (for `--resume`), the state file
+    /// possibly still in the temporary file of a save interrupted before its last rename.
     public static func hasSavedRun(in folder: URL) -> Bool {
-        [modelFileName, stateFileName].allSatisfy {
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
-        }
+        let stateURL = folder.appendingPathComponent(stateFileName)
+        return FileManager.default.fileExists(
+            atPath: folder.appendingPathComponent(modelFileName).path)
+            && (FileManager.default.fileExists(atPath: stateURL.path)
+                || !temporaryFiles(for: stateURL).isEmpty)
     }
 
     // MARK: - Helpers
