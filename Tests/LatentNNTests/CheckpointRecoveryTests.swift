@@ -185,4 +185,50 @@ struct CheckpointRecoveryTests {
                 == Self.pair.union(["checkpoint.safetensors.tmp-1", "notes.tmp-\(Int32.max)"]))
         #expect(try restoredStep(folder) == 2)
     }
+
+    /// Non-finite weights or optimiser state are never saved: the previous pair stays whole.
+    @Test func aDivergedRunIsNotSaved() throws {
+        let (folder, model, moments) = try folderSavedAtStepOne()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        moments.fill = .infinity
+        let error = #expect(throws: CheckpointError.self) {
+            try Checkpoint.save(
+                module: model, optimizers: ["adam": moments], counters: ["step": 2], to: folder)
+        }
+        #expect(error?.problem == .nonFinite(tensor: "adam.moment.weight", count: 6))
+        #expect(
+            error?.description.hasSuffix(
+                "optimizer.safetensors: tensor adam.moment.weight holds 6 non-finite values "
+                    + "(NaN or infinity)") == true)
+        moments.fill = 2
+        model.runningMean.value = Tensor([2, .nan])
+        #expect(throws: CheckpointError.self) {
+            try Checkpoint.save(
+                module: model, optimizers: ["adam": moments], counters: ["step": 2], to: folder)
+        }
+        #expect(try entries(folder) == Self.pair)
+        #expect(try restoredStep(folder) == 1)
+    }
+
+    /// A file with a NaN weight (written by hand, or by another program) is refused at load,
+    /// naming the tensor, and the model is unchanged.
+    @Test func loadingNonFiniteValuesIsRefused() throws {
+        let (folder, model, moments) = try folderSavedAtStepOne()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("checkpoint.safetensors")
+        var contents = try Safetensors(contentsOf: url)
+        contents.tensors["weight"] = Tensor(
+            shape: [2, 3], scalars: [1, 1, .nan, 1, -.infinity, 1])
+        try contents.write(to: url)
+
+        let error = #expect(throws: CheckpointError.self) { try model.load(from: url) }
+        #expect(
+            error?.description
+                == "\(url.path): tensor weight holds 2 non-finite values (NaN or infinity)")
+        #expect(model.weight.value.scalars.allSatisfy { $0 == 2 })
+        #expect(throws: CheckpointError.self) {
+            try Checkpoint.restore(module: model, optimizers: ["adam": moments], from: folder)
+        }
+        #expect(model.weight.value.scalars.allSatisfy { $0 == 2 } && moments.fill == 2)
+    }
 }

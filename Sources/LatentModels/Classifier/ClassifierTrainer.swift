@@ -105,7 +105,7 @@ public final class ClassifierTrainer {
                 let logits = model(batch.examples)
                 let loss = crossEntropy(logits: logits, labels: labels)
                 guard loss.scalar.isFinite else {
-                    throw RunError("the loss became \(loss.scalar) at step \(step + 1); stopped; the last good checkpoint is kept in \(folder.url.path)")
+                    throw RunError("the loss became \(loss.scalar) at step \(step + 1); stopped; \(folder.keptCheckpointNote)")
                 }
                 let parameters = model.trainableParameters
                 optimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
@@ -130,8 +130,8 @@ public final class ClassifierTrainer {
                 progress.note("epoch \(completedEpochs)/\(options.epochs): test accuracy "
                     + String(format: "%.4f", accuracy) + " (" + ProgressReporter.duration(epochSeconds.last!) + ")")
             }
-            try Checkpoint.save(module: model, optimizers: ["adam": optimizer],
-                                counters: ["epoch": completedEpochs, "step": step], to: folder.url)
+            try folder.saveCheckpoint(module: model, optimizers: ["adam": optimizer],
+                                      counters: ["epoch": completedEpochs, "step": step])
         }
         if accuracy.isNaN { accuracy = testAccuracy() }
         let summary = ClassifierSummary(epochs: completedEpochs, testAccuracy: accuracy, epochSeconds: epochSeconds)

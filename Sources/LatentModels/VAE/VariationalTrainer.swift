@@ -89,8 +89,9 @@ public final class VariationalTrainer {
 
     /// Runs the remaining epochs, writing metrics, checkpoints and pictures as it goes.
     ///
-    /// - Throws: ``RunError`` when the loss stops being finite (the last good checkpoint is
-    ///   kept) or a file cannot be written.
+    /// - Throws: ``RunError`` when the training or test loss, or at a checkpoint a weight or an
+    ///   optimiser moment, stops being finite (the last good checkpoint is kept), or a file
+    ///   cannot be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> VariationalSummary {
         let log = try MetricsLog(url: folder.metricsURL)
@@ -113,7 +114,7 @@ public final class VariationalTrainer {
                 let loss = objective.loss.scalar
                 guard loss.isFinite else {
                     throw RunError("the loss became \(loss) at step \(step + 1) (epoch \(epoch + 1)); "
-                        + "stopped; the last good checkpoint is kept in \(folder.url.path)")
+                        + "stopped; \(folder.keptCheckpointNote)")
                 }
                 let parameters = model.trainableParameters
                 let gradients = objective.loss.gradients(withRespectTo: parameters.map(\.value))
@@ -144,6 +145,10 @@ public final class VariationalTrainer {
                 ("learning_rate", .number(Double(optimizer.learningRate))),
                 ("seconds", .number(Date().timeIntervalSince(start))),
             ])
+            guard lastTest.negativeELBO.isFinite else {
+                throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
+                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
+            }
             if !quiet {
                 progress.note("epoch \(completedEpochs)/\(options.epochs): train loss "
                     + String(format: "%.2f", epochLoss / Double(max(epochCount, 1)))
@@ -183,10 +188,9 @@ public final class VariationalTrainer {
 
     private func saveCheckpoint() throws {
         // The score-function baseline travels as its bit pattern, so a resume is exact.
-        try Checkpoint.save(
+        try folder.saveCheckpoint(
             module: model, optimizers: ["adam": optimizer],
-            counters: ["epoch": completedEpochs, "step": step, "baseline_bits": Int(baseline.bitPattern)],
-            to: folder.url)
+            counters: ["epoch": completedEpochs, "step": step, "baseline_bits": Int(baseline.bitPattern)])
     }
 
     private func restore() throws {

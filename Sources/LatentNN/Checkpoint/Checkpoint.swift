@@ -58,7 +58,8 @@ public enum Checkpoint {
     /// Loads parameters and buffers from `url` into `module`, all or nothing.
     ///
     /// - Throws: ``CheckpointError`` if the file is unreadable or malformed, or, listing every
-    ///   name, if the file and the module differ in names, shapes or element types; the module
+    ///   name, if the file and the module differ in names, shapes or element types, or naming
+    ///   the first tensor (in the module's order) that holds NaN or infinite values; the module
     ///   is unchanged when it throws.
     public static func load(into module: any Module, from url: URL) throws(CheckpointError) {
         try load(Safetensors(contentsOf: url), into: module, file: url.path)
@@ -72,6 +73,7 @@ public enum Checkpoint {
         guard differences.isEmpty else {
             throw CheckpointError(file: file, problem: .mismatch(differences))
         }
+        try checkFinite(contents, names: names(of: module), file: file)
         for (name, parameter) in module.namedParameters {
             parameter.value = contents.tensors[name]!
         }
@@ -121,8 +123,9 @@ public enum Checkpoint {
     ///     prefixes, so they must be distinct and contain no dot.
     ///   - counters: step and epoch counters (`["step": 1200, "epoch": 3]`), stored as `I64`.
     ///   - folder: an existing folder.
-    /// - Throws: ``CheckpointError`` if a file cannot be written; files already there are only
-    ///   ever replaced whole.
+    /// - Throws: ``CheckpointError`` if a file cannot be written, or if a parameter, buffer or
+    ///   optimiser tensor holds NaN or infinite values (a diverged run; nothing is written); files
+    ///   already there are only ever replaced whole.
     public static func save(
         module: any Module, optimizers: [String: any CheckpointableState],
         counters: [String: Int], to folder: URL
@@ -162,6 +165,9 @@ public enum Checkpoint {
         let model = contents(of: module, metadata: [countersMetadataKey: stamp])
         let modelURL = folder.appendingPathComponent(modelFileName)
         let stateURL = folder.appendingPathComponent(stateFileName)
+        // A diverged run must not replace its last good checkpoint.
+        try checkFinite(model, names: Self.names(of: module), file: modelURL.path)
+        try checkFinite(state, names: state.tensors.keys.sorted(), file: stateURL.path)
 
         removeStaleTemporaryFiles(in: folder)
         let stateTemporary = try FileBytes.writeTemporary(state.serialized(), for: stateURL)
@@ -196,7 +202,7 @@ public enum Checkpoint {
     /// are removed.
     ///
     /// - Throws: ``CheckpointError`` naming the file: unreadable, malformed, not matching the
-    ///   model or an optimiser (every difference listed), or the
+    ///   model or an optimiser (every difference listed), holding NaN or infinite values, or the
     ///   two files from different steps with no temporary file to reconcile them.
     public static func restore(
         module: any Module, optimizers: [String: any CheckpointableState], from folder: URL
@@ -209,6 +215,8 @@ public enum Checkpoint {
         guard differences.isEmpty else {
             throw CheckpointError(file: modelURL.path, problem: .mismatch(differences))
         }
+        try checkFinite(model, names: names(of: module), file: modelURL.path)
+        try checkFinite(state, names: state.tensors.keys.sorted(), file: stateURL.path)
 
         var counters: [String: Int] = [:]
         var perRole: [String: Safetensors] = [:]
@@ -263,6 +271,27 @@ public enum Checkpoint {
     }
 
     // MARK: - Helpers
+
+    /// The names a module's checkpoint holds: its parameters', then its buffers'.
+    static func names(of module: any Module) -> [String] {
+        module.namedParameters.map(\.name) + module.namedBuffers.map(\.name)
+    }
+
+    /// Throws ``CheckpointError/Problem/nonFinite(tensor:count:)`` for the first of `names`
+    /// whose tensor in `contents` holds NaN or infinite values.
+    static func checkFinite(
+        _ contents: Safetensors, names: [String], file: String
+    ) throws(CheckpointError) {
+        for name in names {
+            guard let tensor = contents.tensors[name] else { continue }
+            let count = tensor.withUnsafeScalars { scalars in
+                scalars.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            }
+            guard count == 0 else {
+                throw CheckpointError(file: file, problem: .nonFinite(tensor: name, count: count))
+            }
+        }
+    }
 
     static func countersStamp(_ counters: [String: Int]) -> String {
         counters.keys.sorted().map { "\($0)=\(counters[$0]!)" }.joined(separator: ",")
