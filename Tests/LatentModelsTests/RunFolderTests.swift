@@ -98,6 +98,70 @@ struct RunFolderTests {
             error?.description.hasSuffix(
                 "no checkpoint was written yet in \(trainer.folder.url.path)") == true)
     }
+
+    // MARK: - What a resume may change
+
+    /// A resume on another dataset (of the same shape) is refused, naming both, before
+    /// `config.json` changes.
+    @Test func resumingOnAnotherDatasetIsRefused() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
+        let configuration = URL(fileURLWithPath: folder).appendingPathComponent("config.json")
+        let recorded = try Data(contentsOf: configuration)
+        let error = #expect(throws: RunError.self) {
+            try variationalTrainer(epochs: 2, folder: folder, resuming: true, dataset: "other")
+        }
+        #expect(
+            error?.description
+                == "--resume: \(folder) was trained on patterns, not other; resume with --dataset "
+                + "patterns, or train on other in another --out")
+        #expect(try Data(contentsOf: configuration) == recorded)
+
+        var (adversarial, options, data) = tinyAdversarial(.gan)
+        options.steps = 1
+        let gan = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: gan) }
+        try adversarialTrainer(adversarial, options, data, folder: gan).run(quiet: true)
+        #expect(throws: RunError.self) {
+            try AdversarialTrainer(
+                configuration: adversarial, options: options, training: data, dataset: "toy:grid25",
+                folder: RunFolder(creating: gan, resuming: true), resuming: true)
+        }
+    }
+
+    /// A resume towards fewer epochs or steps than the checkpoint has done is refused, naming
+    /// both numbers, before `config.json` changes; the same number is a resume with none left.
+    @Test func resumingBelowWhatIsDoneIsRefused() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try variationalTrainer(epochs: 2, folder: folder).run(quiet: true)
+        let configuration = URL(fileURLWithPath: folder).appendingPathComponent("config.json")
+        let recorded = try Data(contentsOf: configuration)
+        let error = #expect(throws: RunError.self) {
+            try variationalTrainer(epochs: 1, folder: folder, resuming: true)
+        }
+        #expect(
+            error?.description
+                == "--resume: \(folder) has already done 2 epochs, more than the 1 asked for; "
+                + "give --epochs 2 or more to continue it")
+        #expect(try Data(contentsOf: configuration) == recorded)
+        #expect(try variationalTrainer(epochs: 2, folder: folder, resuming: true).run(quiet: true).epochs == 2)
+
+        var (adversarial, options, data) = tinyAdversarial(.gan)
+        options.steps = 3
+        let gan = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: gan) }
+        try adversarialTrainer(adversarial, options, data, folder: gan).run(quiet: true)
+        options.steps = 2
+        let refusal = #expect(throws: RunError.self) {
+            try adversarialTrainer(adversarial, options, data, folder: gan, resuming: true)
+        }
+        #expect(
+            refusal?.description
+                == "--resume: \(gan) has already done 3 generator steps, more than the 2 asked "
+                + "for; give --steps 3 or more to continue it")
+    }
 }
 
 extension Tensor {

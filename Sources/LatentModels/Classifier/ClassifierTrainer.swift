@@ -73,6 +73,7 @@ public final class ClassifierTrainer {
             let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
+            try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
             changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
         } else {
             try folder.writeConfiguration(runConfiguration)

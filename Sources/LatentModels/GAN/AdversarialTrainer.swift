@@ -303,6 +303,7 @@ public final class AdversarialTrainer {
         }
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
+        try folder.checkResumeTarget(options.steps, done: step, unit: "generator steps", option: "--steps")
         changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 

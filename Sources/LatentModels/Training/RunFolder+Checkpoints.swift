@@ -29,4 +29,21 @@ extension RunFolder {
                     + "\(counters["step"] ?? 0); stopped; \(keptCheckpointNote)")
         }
     }
+
+    /// Refuses to resume a run towards a target below what its checkpoint has done, which would
+    /// leave `config.json` contradicting the checkpoint.
+    ///
+    /// - Parameters:
+    ///   - target: the epochs or steps the resumed run is to reach.
+    ///   - done: those its checkpoint has done.
+    ///   - unit: `epochs` or `generator steps`.
+    ///   - option: the option that sets the target (`--epochs`, `--steps`).
+    /// - Throws: ``RunError`` naming both numbers.
+    public func checkResumeTarget(_ target: Int, done: Int, unit: String, option: String) throws {
+        guard target >= done else {
+            throw RunError(
+                "--resume: \(url.path) has already done \(done) \(unit), more than the \(target) "
+                    + "asked for; give \(option) \(done) or more to continue it")
+        }
+    }
 }

@@ -60,7 +60,14 @@ public struct RunFolder: Sendable {
     /// Rewrites `config.json` for a resumed run with the configuration now in force, keeping the
     /// recorded `arguments`, and returns the training options that changed
     /// (``RunConfiguration/trainingChanges(since:)``).
+    ///
+    /// - Throws: ``RunError`` naming both datasets when `current` trains on another dataset
+    ///   than `saved` (nothing is written then).
     public func rewriteConfiguration(_ current: RunConfiguration, resumedFrom saved: RunConfiguration) throws -> [String] {
+        guard current.dataset == saved.dataset else {
+            throw RunError("--resume: \(url.path) was trained on \(saved.dataset), not \(current.dataset); "
+                + "resume with --dataset \(saved.dataset), or train on \(current.dataset) in another --out")
+        }
         var updated = current
         updated.arguments = updated.arguments ?? saved.arguments
         try writeConfiguration(updated)

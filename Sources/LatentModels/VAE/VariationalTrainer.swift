@@ -203,6 +203,7 @@ public final class VariationalTrainer {
         completedEpochs = counters["epoch"] ?? 0
         step = counters["step"] ?? 0
         baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
+        try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
         changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 
