@@ -4,6 +4,10 @@ import LatentNN
 import LatentTensor
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import LatentModels
 
 /// What a run folder guarantees across trainers: a diverged run stops and keeps its last good
@@ -146,7 +150,9 @@ struct RunFolderTests {
                 == "--resume: \(folder) has already done 2 epochs, more than the 1 asked for; "
                 + "give --epochs 2 or more to continue it")
         #expect(try Data(contentsOf: configuration) == recorded)
-        #expect(try variationalTrainer(epochs: 2, folder: folder, resuming: true).run(quiet: true).epochs == 2)
+        #expect(
+            try variationalTrainer(epochs: 2, folder: folder, resuming: true).run(quiet: true)
+                .epochs == 2)
 
         var (adversarial, options, data) = tinyAdversarial(.gan)
         options.steps = 3
@@ -161,6 +167,65 @@ struct RunFolderTests {
             refusal?.description
                 == "--resume: \(gan) has already done 3 generator steps, more than the 2 asked "
                 + "for; give --steps 3 or more to continue it")
+    }
+
+    // MARK: - The folder's files
+
+    /// A metrics.jsonl that cannot be appended to (here a folder) stops a resume before
+    /// anything is written, in one line naming the file and the system's reason.
+    @Test func anUnwritableMetricsLogIsFoundBeforeAnythingIsWritten() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
+        let url = URL(fileURLWithPath: folder)
+        let metrics = url.appendingPathComponent("metrics.jsonl")
+        try FileManager.default.removeItem(at: metrics)
+        try FileManager.default.createDirectory(at: metrics, withIntermediateDirectories: false)
+        let files = ["config.json", "checkpoint.safetensors", "optimizer.safetensors"]
+        func snapshot() throws -> [Data] {
+            try files.map { try Data(contentsOf: url.appendingPathComponent($0)) }
+        }
+        let before = try snapshot()
+        let error = #expect(throws: RunError.self) {
+            try variationalTrainer(epochs: 2, folder: folder, resuming: true)
+        }
+        #expect(error?.description == "\(metrics.path): cannot append to it: Is a directory")
+        #expect(try snapshot() == before)
+        let log = #expect(throws: RunError.self) { try MetricsLog(url: metrics) }
+        #expect(log?.description == "\(metrics.path): cannot append to it: Is a directory")
+    }
+
+    /// A run folder that cannot be created, or a file that cannot be written, is named with the
+    /// system's reason, not Foundation's error domain and code.
+    @Test func fileErrorsArePlainLines() throws {
+        let parent = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let file = parent + "/notes.txt"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let error = #expect(throws: RunError.self) {
+            try RunFolder(creating: file + "/run", resuming: false)
+        }
+        #expect(error?.description == "cannot create run folder \(file)/run: Not a directory")
+        let missing = URL(fileURLWithPath: parent + "/missing/config.json")
+        let write = #expect(throws: RunError.self) { try AtomicFile.write(Data(), to: missing) }
+        #expect(write?.description == "cannot write \(missing.path): No such file or directory")
+    }
+
+    /// A folder the user cannot write is refused before anything in it changes.
+    @Test(.enabled(if: geteuid() != 0, "root writes into read-only folders"))
+    func anUnwritableFolderIsRefusedAtOnce() throws {
+        let folder = temporaryFolder()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+        let error = #expect(throws: RunError.self) {
+            try RunFolder(creating: folder, resuming: true)
+        }
+        #expect(error?.description == "cannot write in run folder \(folder): Permission denied")
     }
 }
 

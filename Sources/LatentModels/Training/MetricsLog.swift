@@ -1,6 +1,12 @@
 import Foundation
 import LatentNN
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A value in a metrics record: numbers, strings, or integer counters.
 public enum MetricValue: Sendable, Equatable {
     case number(Double)
@@ -24,15 +30,15 @@ public final class MetricsLog {
     private let handle: FileHandle
 
     /// Opens (creating or appending to) the log at `url`.
+    ///
+    /// - Throws: ``RunError`` naming the file and the system's reason (`Permission denied`).
     public init(url: URL) throws {
         self.url = url
-        if !FileManager.default.fileExists(atPath: url.path) {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw RunError("cannot create \(url.path)")
-            }
+        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RunError("\(url.path): cannot append to it: \(FileErrorText.lastError)")
         }
-        handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Appends one record; keys keep the given order.
