@@ -13,13 +13,16 @@ struct FloatOptionTests {
     /// `Float` options as ``TrainCommand/floatOptions`` lists, each once.
     @Test func everyFloatOptionIsChecked() throws {
         let command = try TrainCommand.parse(["vae", "--out", "r"])
-        let declared = [Mirror(reflecting: command), Mirror(reflecting: command.variational),
-                        Mirror(reflecting: command.adversarial)]
-            .flatMap(\.children)
-            .filter { $0.value is Option<Float> || $0.value is Option<Float?> }
+        let declared = [
+            Mirror(reflecting: command), Mirror(reflecting: command.variational),
+            Mirror(reflecting: command.adversarial),
+        ]
+        .flatMap(\.children)
+        .filter { $0.value is Option<Float> || $0.value is Option<Float?> }
         #expect(declared.count == Self.flags.count)
         #expect(Set(Self.flags).count == Self.flags.count)
-        #expect(try TrainCommand.parse(["vae", "--out", "r"]).floatOptions.count == Self.flags.count)
+        #expect(
+            try TrainCommand.parse(["vae", "--out", "r"]).floatOptions.count == Self.flags.count)
     }
 
     @Test(arguments: flags)

@@ -8,7 +8,9 @@ import Testing
 @Suite("Train --resume")
 struct TrainResumeTests {
     static func temporaryFolder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)").path
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "latent-cli-\(UUID().uuidString)"
+        ).path
     }
 
     /// Runs `latent train` with `arguments`; false when it failed (it printed one line).
@@ -32,8 +34,10 @@ struct TrainResumeTests {
     @Test func aGANResumeKeepsConfigConsistent() throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let tiny = ["--g-hidden", "8", "--d-hidden", "8", "--pack", "1", "--no-ema", "--batch-size", "16",
-                    "--sample-every", "0", "--out", folder]
+        let tiny = [
+            "--g-hidden", "8", "--d-hidden", "8", "--pack", "1", "--no-ema", "--batch-size", "16",
+            "--sample-every", "0", "--out", folder,
+        ]
         #expect(Self.train(["gan", "--dataset", "toy:ring8", "--steps", "6"] + tiny))
         let recorded = try Self.configuration(folder)
         #expect(!Self.train(["gan", "--resume", "--steps", "3", "--out", folder]))
@@ -46,12 +50,15 @@ struct TrainResumeTests {
     @Test func aVariationalResumeKeepsConfigConsistent() throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let tiny = ["--likelihood", "gaussian", "--hidden", "8", "--latent", "2", "--training-limit", "64",
-                    "--test-limit", "64", "--out", folder]
+        let tiny = [
+            "--likelihood", "gaussian", "--hidden", "8", "--latent", "2", "--training-limit", "64",
+            "--test-limit", "64", "--out", folder,
+        ]
         #expect(Self.train(["vae", "--dataset", "toy:ring8", "--epochs", "2"] + tiny))
         let recorded = try Self.configuration(folder)
         #expect(!Self.train(["vae", "--resume", "--epochs", "1", "--out", folder]))
-        #expect(!Self.train(["vae", "--resume", "--dataset", "toy:grid25", "--epochs", "3"] + tiny))
+        #expect(
+            !Self.train(["vae", "--resume", "--dataset", "toy:grid25", "--epochs", "3"] + tiny))
         #expect(try Self.configuration(folder) == recorded)
     }
 }
