@@ -23,7 +23,9 @@ public protocol CheckpointableState: AnyObject {
 /// dotted names, readable by any safetensors reader) and `optimizer.safetensors` (each
 /// optimiser's state under its role, `critic.adam.exp_avg.critic.fc1.weight`, and the counters,
 /// `counters.step`, as `I64`). Both carry the counters in their metadata, so a pair written at
-/// different steps is refused instead of resuming wrongly. Every write is atomic.
+/// different steps is never resumed as one: a save a killed process left between its two
+/// renames is finished from its temporary file, anything else refused. Every write is atomic,
+/// and NaN or infinite values are neither saved in a run nor loaded.
 public enum Checkpoint {
     /// The model file in a run folder.
     public static let modelFileName = "checkpoint.safetensors"
