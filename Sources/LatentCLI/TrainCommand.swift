@@ -81,6 +81,7 @@ struct TrainCommand: ParsableCommand {
     var adversarial: AdversarialOptions
 
     func validate() throws {
+        try validateFloatOptions()
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
         if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive.") }
         if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }

@@ -49,20 +49,26 @@ struct TrainValidationTests {
         }
     }
 
-    /// SGD's momentum lies in [0, 1) and InfoGAN's information weight is not negative.
+    /// SGD's momentum lies in [0, 1) and InfoGAN's information weight is not negative: the
+    /// command refuses them as it parses, and the library's options refuse them in validate().
     @Test func adversarialTrainingRangesAreChecked() throws {
-        func options(_ arguments: [String]) throws -> AdversarialTrainingOptions {
-            try TrainCommand.parse(arguments + ["--out", "r"])
-                .adversarialOptions(kind: .gan, exampleShape: [1, 28, 28], trainingCount: 1000)
-        }
-        for (arguments, option) in [
-            (["gan", "--momentum", "2"], "--momentum"), (["gan", "--momentum=-0.1"], "--momentum"),
-            (["gan", "--info-weight=-1"], "--info-weight"),
+        let parsed = try TrainCommand.parse(["gan", "--out", "r"])
+            .adversarialOptions(kind: .gan, exampleShape: [1, 28, 28], trainingCount: 1000)
+        for (arguments, option, change) in [
+            (["gan", "--momentum", "2"], "--momentum", { (options: inout AdversarialTrainingOptions) in options.momentum = 2 }),
+            (["gan", "--momentum=-0.1"], "--momentum", { $0.momentum = -0.1 }),
+            (["gan", "--info-weight=-1"], "--info-weight", { $0.informationWeight = -1 }),
         ] {
-            let error = #expect(throws: ConfigurationError.self) { try options(arguments).validate() }
-            #expect(error?.description.contains(option) == true)
+            let error = #expect(throws: (any Error).self) { try TrainCommand.parse(arguments + ["--out", "r"]) }
+            #expect(TrainCommand.message(for: error!).contains(option), "\(arguments)")
+            var options = parsed
+            change(&options)
+            let invalid = #expect(throws: ConfigurationError.self) { try options.validate() }
+            #expect(invalid?.description.contains(option) == true, "\(arguments)")
         }
-        try options(["gan", "--momentum", "0.9"]).validate()
+        var fine = parsed
+        fine.momentum = 0.9
+        try fine.validate()
     }
 
     /// A layer past 16 GiB of weights (a typo: --hidden 100000000) is refused with its size

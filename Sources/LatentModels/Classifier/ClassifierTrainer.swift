@@ -73,6 +73,7 @@ public final class ClassifierTrainer {
             let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
+            try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
             changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
         } else {
             try folder.writeConfiguration(runConfiguration)
@@ -105,7 +106,7 @@ public final class ClassifierTrainer {
                 let logits = model(batch.examples)
                 let loss = crossEntropy(logits: logits, labels: labels)
                 guard loss.scalar.isFinite else {
-                    throw RunError("the loss became \(loss.scalar) at step \(step + 1); stopped; the last good checkpoint is kept in \(folder.url.path)")
+                    throw RunError("the loss became \(loss.scalar) at step \(step + 1); stopped; \(folder.keptCheckpointNote)")
                 }
                 let parameters = model.trainableParameters
                 optimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
@@ -130,8 +131,8 @@ public final class ClassifierTrainer {
                 progress.note("epoch \(completedEpochs)/\(options.epochs): test accuracy "
                     + String(format: "%.4f", accuracy) + " (" + ProgressReporter.duration(epochSeconds.last!) + ")")
             }
-            try Checkpoint.save(module: model, optimizers: ["adam": optimizer],
-                                counters: ["epoch": completedEpochs, "step": step], to: folder.url)
+            try folder.saveCheckpoint(module: model, optimizers: ["adam": optimizer],
+                                      counters: ["epoch": completedEpochs, "step": step])
         }
         if accuracy.isNaN { accuracy = testAccuracy() }
         let summary = ClassifierSummary(epochs: completedEpochs, testAccuracy: accuracy, epochSeconds: epochSeconds)

@@ -110,8 +110,9 @@ public final class AdversarialTrainer {
 
     /// Runs the remaining steps, writing metrics, checkpoints and pictures as it goes.
     ///
-    /// - Throws: ``RunError`` when a loss stops being finite (naming the step; the last good
-    ///   checkpoint is kept) or a file cannot be written.
+    /// - Throws: ``RunError`` when a loss, or at a checkpoint a weight or an optimiser's state,
+    ///   stops being finite (naming the step; the last good checkpoint is kept) or a file cannot
+    ///   be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> AdversarialSummary {
         let log = try MetricsLog(url: folder.metricsURL)
@@ -124,7 +125,7 @@ public final class AdversarialTrainer {
             guard record.isFinite else {
                 throw RunError("training diverged: a loss became non-finite at step \(step + 1) "
                     + "(d_loss \(record.discriminatorLoss), g_loss \(record.generatorLoss)); stopped; "
-                    + "the last good checkpoint is kept in \(folder.url.path)")
+                    + folder.keptCheckpointNote)
             }
             last = record
             step += 1
@@ -294,15 +295,9 @@ public final class AdversarialTrainer {
     }
 
     private func saveCheckpoint() throws {
-        // A step whose update produced non-finite weights must not overwrite the last good state.
-        for (name, parameter) in model.namedParameters {
-            guard parameter.value.withUnsafeScalars({ $0.allSatisfy(\.isFinite) }) else {
-                throw RunError("training diverged: \(name) holds non-finite values after step \(step); "
-                    + "stopped; the last good checkpoint is kept in \(folder.url.path)")
-            }
-        }
         reestimateAverageStatistics()
-        try Checkpoint.save(module: model, optimizers: optimizers, counters: ["step": step], to: folder.url)
+        // Non-finite weights or optimiser state stop the run and keep the last good checkpoint.
+        try folder.saveCheckpoint(module: model, optimizers: optimizers, counters: ["step": step])
     }
 
     /// The averaged generator's own BatchNorm statistics, before it is saved or sampled; the
@@ -322,6 +317,7 @@ public final class AdversarialTrainer {
         }
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
+        try folder.checkResumeTarget(options.steps, done: step, unit: "generator steps", option: "--steps")
         changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 

@@ -142,12 +142,21 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
         try require(steps > 0, "--steps must be positive, got \(steps)")
         try require(batchSize > 1, "--batch-size must be at least 2, got \(batchSize)")
         try require(discriminatorSteps >= 1, "--d-steps must be at least 1, got \(discriminatorSteps)")
-        try require(learningRate > 0, "--learning-rate must be positive")
-        try require((discriminatorLearningRate ?? 1) > 0, "--d-learning-rate must be positive")
+        func positive(_ value: Float) -> Bool { value.isFinite && value > 0 }
+        try require(positive(learningRate), "--learning-rate must be positive and finite, got \(learningRate)")
+        try require(
+            positive(discriminatorLearningRate ?? 1),
+            "--d-learning-rate must be positive and finite, got \(discriminatorLearningRate ?? 1)")
         try require((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam's betas must be in [0, 1)")
-        try require((0..<1).contains(momentum), "--momentum (SGD's) must be in [0, 1), got \(momentum)")
-        try require((clipValue ?? 1) > 0, "--clip must be positive")
-        try require(penaltyWeight >= 0, "--penalty-weight must be non-negative")
+        try require((0..<1).contains(momentum), "--momentum must be in [0, 1), got \(momentum)")
+        try require(positive(clipValue ?? 1), "--clip must be positive and finite, got \(clipValue ?? 1)")
+        try require(
+            penaltyWeight.isFinite && penaltyWeight >= 0,
+            "--penalty-weight must be non-negative and finite, got \(penaltyWeight)")
+        try require(
+            informationWeight.isFinite && informationWeight >= 0 && continuousWeight.isFinite
+                && continuousWeight >= 0,
+            "--info-weight must be non-negative and finite, got \(informationWeight)")
         try require((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1)")
         try require((0..<1).contains(averageDecay), "--ema-decay must be in [0, 1)")
         try require(logEvery > 0, "--log-every must be positive")

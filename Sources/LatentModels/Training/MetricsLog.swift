@@ -2,6 +2,12 @@ import Foundation
 import LatentData
 import LatentNN
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A value in a metrics record: numbers, strings, or integer counters.
 public enum MetricValue: Sendable, Equatable {
     case number(Double)
@@ -29,15 +35,15 @@ public final class MetricsLog {
 
     /// Opens (creating or appending to) the log at `url`, and starts a TensorBoard event file
     /// in the same folder when `tensorBoard` is set.
+    ///
+    /// - Throws: ``RunError`` naming the file and the system's reason (`Permission denied`).
     public init(url: URL, tensorBoard: Bool = true) throws {
         self.url = url
-        if !FileManager.default.fileExists(atPath: url.path) {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw RunError("cannot create \(url.path)")
-            }
+        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RunError("\(url.path): cannot append to it: \(FileErrorText.lastError)")
         }
-        handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         events = tensorBoard ? try TensorBoardEvents(directory: url.deletingLastPathComponent()) : nil
     }
 

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A training run's folder: `config.json`, `checkpoint.safetensors`, `optimizer.safetensors`,
 /// `metrics.jsonl`, PNG pictures and `report.html`.
 public struct RunFolder: Sendable {
@@ -32,7 +38,9 @@ public struct RunFolder: Sendable {
     /// Creates the folder for a new run, or reopens it to resume.
     ///
     /// A folder that already holds a checkpoint is never overwritten: without `resuming` this
-    /// throws and names the option to pass.
+    /// throws and names the option to pass. Before anything is written, the folder must be
+    /// writable and an existing `metrics.jsonl` open for appending, so that a run that cannot
+    /// keep its files stops before it changes any of them.
     public init(creating path: String, resuming: Bool) throws {
         url = URL(fileURLWithPath: path)
         let manager = FileManager.default
@@ -40,15 +48,50 @@ public struct RunFolder: Sendable {
             guard manager.fileExists(atPath: checkpointURL.path) else {
                 throw RunError("--resume: \(path) holds no checkpoint.safetensors to resume from")
             }
+            try checkWritable()
             return
         }
         if manager.fileExists(atPath: checkpointURL.path) {
             throw RunError("\(path) already holds a trained run; pass --resume to continue it or choose another --out")
         }
-        do {
-            try manager.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw RunError("cannot create run folder \(path): \(error.localizedDescription)")
+        let failure = Self.makeFolder(url)
+        guard failure == 0 else {
+            throw RunError("cannot create run folder \(path): \(String(cString: strerror(failure)))")
+        }
+        try checkWritable()
+    }
+
+    /// Creates `folder` and its missing parents, as `mkdir -p`; returns 0 or the `errno` of the
+    /// failure (Foundation's `createDirectory` loses it for some, as `ENOTDIR`).
+    private static func makeFolder(_ folder: URL) -> Int32 {
+        if mkdir(folder.path, 0o777) == 0 { return 0 }
+        let failure = errno
+        var isDirectory: ObjCBool = false
+        if failure == EEXIST {
+            let exists = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory)
+            return exists && isDirectory.boolValue ? 0 : ENOTDIR
+        }
+        let parent = folder.deletingLastPathComponent()
+        guard failure == ENOENT, parent.path != folder.path else { return failure }
+        let parentFailure = makeFolder(parent)
+        guard parentFailure == 0 else { return parentFailure }
+        return mkdir(folder.path, 0o777) == 0 || errno == EEXIST ? 0 : errno
+    }
+
+    /// Checks that the run's files can be replaced (the folder is writable) and `metrics.jsonl`
+    /// appended to.
+    ///
+    /// - Throws: ``RunError`` naming the folder or the file and the system's reason.
+    public func checkWritable() throws {
+        guard access(url.path, W_OK | X_OK) == 0 else {
+            throw RunError("cannot write in run folder \(url.path): \(FileErrorText.lastError)")
+        }
+        if FileManager.default.fileExists(atPath: metricsURL.path) {
+            let descriptor = open(metricsURL.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                throw RunError("\(metricsURL.path): cannot append to it: \(FileErrorText.lastError)")
+            }
+            close(descriptor)
         }
     }
 
@@ -60,7 +103,14 @@ public struct RunFolder: Sendable {
     /// Rewrites `config.json` for a resumed run with the configuration now in force, keeping the
     /// recorded `arguments`, and returns the training options that changed
     /// (``RunConfiguration/trainingChanges(since:)``).
+    ///
+    /// - Throws: ``RunError`` naming both datasets when `current` trains on another dataset
+    ///   than `saved` (nothing is written then).
     public func rewriteConfiguration(_ current: RunConfiguration, resumedFrom saved: RunConfiguration) throws -> [String] {
+        guard current.dataset == saved.dataset else {
+            throw RunError("--resume: \(url.path) was trained on \(saved.dataset), not \(current.dataset); "
+                + "resume with --dataset \(saved.dataset), or train on \(current.dataset) in another --out")
+        }
         var updated = current
         updated.arguments = updated.arguments ?? saved.arguments
         try writeConfiguration(updated)

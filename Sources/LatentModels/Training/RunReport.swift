@@ -109,11 +109,11 @@ public enum AtomicFile {
         do {
             try data.write(to: temporary)
             guard rename(temporary.path, url.path) == 0 else {
-                throw RunError("rename failed: \(String(cString: strerror(errno)))")
+                throw RunError("renaming \(temporary.lastPathComponent) over it: \(FileErrorText.lastError)")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw RunError("cannot write \(url.path): \(error.localizedDescription)")
+            throw RunError("cannot write \(url.path): \(FileErrorText.phrase(error))")
         }
     }
 }

@@ -82,9 +82,10 @@ public struct VariationalConfiguration: Codable, Equatable, Sendable {
         try require(hidden.allSatisfy { $0 > 0 }, "hidden sizes must be positive, got \(hidden)")
         try require(!imageShape.isEmpty && imageShape.allSatisfy { $0 > 0 },
                     "example shape must be non-empty and positive, got \(imageShape)")
-        try require(beta >= 0, "--beta must be non-negative, got \(beta)")
+        try require(beta.isFinite && beta >= 0, "--beta must be non-negative and finite, got \(beta)")
         try require(importanceSamples >= 1, "--importance-samples must be at least 1, got \(importanceSamples)")
-        try require(outputStandardDeviation > 0, "output standard deviation must be positive")
+        try require(outputStandardDeviation.isFinite && outputStandardDeviation > 0,
+                    "--output-std must be positive and finite, got \(outputStandardDeviation)")
         try require(kind != .cvae || classCount >= 2, "cvae needs a labelled dataset with at least 2 classes")
         try require(kind != .ae || estimator == .reparameterization,
                     "the deterministic autoencoder has no sampling step for --estimator score-function")

@@ -104,8 +104,9 @@ public final class VariationalTrainer {
 
     /// Runs the remaining epochs, writing metrics, checkpoints and pictures as it goes.
     ///
-    /// - Throws: ``RunError`` when the loss stops being finite (the last good checkpoint is
-    ///   kept) or a file cannot be written.
+    /// - Throws: ``RunError`` when the training or test loss, or at a checkpoint a weight or an
+    ///   optimiser moment, stops being finite (the last good checkpoint is kept), or a file
+    ///   cannot be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> VariationalSummary {
         let log = try MetricsLog(url: folder.metricsURL)
@@ -135,7 +136,7 @@ public final class VariationalTrainer {
                 let loss = objective.loss.scalar
                 guard loss.isFinite else {
                     throw RunError("the loss became \(loss) at step \(step + 1) (epoch \(epoch + 1)); "
-                        + "stopped; the last good checkpoint is kept in \(folder.url.path)")
+                        + "stopped; \(folder.keptCheckpointNote)")
                 }
                 let parameters = model.trainableParameters
                 let gradients = objective.loss.gradients(withRespectTo: parameters.map(\.value))
@@ -169,6 +170,10 @@ public final class VariationalTrainer {
                 ("learning_rate", .number(Double(optimizer.learningRate))),
                 ("seconds", .number(Date().timeIntervalSince(start))),
             ])
+            guard lastTest.negativeELBO.isFinite else {
+                throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
+                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
+            }
             if !quiet {
                 progress.note("epoch \(completedEpochs)/\(options.epochs): train loss "
                     + String(format: "%.2f", epochLoss / Double(max(epochCount, 1)))
@@ -220,15 +225,14 @@ public final class VariationalTrainer {
         // `epoch` counts completed epochs and `batch` the batches taken in the next one; the
         // score-function baseline, the epoch's training loss and the noise generator travel as
         // bit patterns, so a resume is exact.
-        try Checkpoint.save(
+        try folder.saveCheckpoint(
             module: model, optimizers: ["adam": optimizer],
             counters: [
                 "epoch": completedEpochs, "step": step, "batch": batchesTakenInEpoch,
                 "baseline_bits": Int(baseline.bitPattern),
                 "noise_state": Int(truncatingIfNeeded: noise.state),
                 "epoch_loss_bits": Int(truncatingIfNeeded: epochLoss.bitPattern), "epoch_examples": epochCount,
-            ],
-            to: folder.url)
+            ])
     }
 
     private func restore() throws {
@@ -251,6 +255,7 @@ public final class VariationalTrainer {
             epochLoss = Double(bitPattern: UInt64(truncatingIfNeeded: counters["epoch_loss_bits"] ?? 0))
             epochCount = counters["epoch_examples"] ?? 0
         }
+        try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
         changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
     }
 

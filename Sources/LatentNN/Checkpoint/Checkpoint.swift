@@ -23,7 +23,9 @@ public protocol CheckpointableState: AnyObject {
 /// dotted names, readable by any safetensors reader) and `optimizer.safetensors` (each
 /// optimiser's state under its role, `critic.adam.exp_avg.critic.fc1.weight`, and the counters,
 /// `counters.step`, as `I64`). Both carry the counters in their metadata, so a pair written at
-/// different steps is refused instead of resuming wrongly. Every write is atomic.
+/// different steps is never resumed as one: a save a killed process left between its two
+/// renames is finished from its temporary file, anything else refused. Every write is atomic,
+/// and NaN or infinite values are neither saved in a run nor loaded.
 public enum Checkpoint {
     /// The model file in a run folder.
     public static let modelFileName = "checkpoint.safetensors"
@@ -58,7 +60,8 @@ public enum Checkpoint {
     /// Loads parameters and buffers from `url` into `module`, all or nothing.
     ///
     /// - Throws: ``CheckpointError`` if the file is unreadable or malformed, or, listing every
-    ///   name, if the file and the module differ in names, shapes or element types; the module
+    ///   name, if the file and the module differ in names, shapes or element types, or naming
+    ///   the first tensor (in the module's order) that holds NaN or infinite values; the module
     ///   is unchanged when it throws.
     public static func load(into module: any Module, from url: URL) throws(CheckpointError) {
         try load(Safetensors(contentsOf: url), into: module, file: url.path)
@@ -72,6 +75,7 @@ public enum Checkpoint {
         guard differences.isEmpty else {
             throw CheckpointError(file: file, problem: .mismatch(differences))
         }
+        try checkFinite(contents, names: names(of: module), file: file)
         for (name, parameter) in module.namedParameters {
             parameter.value = contents.tensors[name]!
         }
@@ -108,17 +112,44 @@ public enum Checkpoint {
     /// Saves a training run's state into `folder`: the model to `checkpoint.safetensors`, and each
     /// optimiser's state (under its role) with the counters to `optimizer.safetensors`.
     ///
+    /// Both files are written whole to temporary files and flushed before either replaces its
+    /// predecessor; then the model and the state file are renamed into place back to back. A
+    /// process killed before the first rename leaves the previous pair; one killed between the
+    /// two leaves the new state complete in `optimizer.safetensors.tmp-<pid>`, from which
+    /// ``restore(module:optimizers:from:)`` finishes the save. Temporary files of processes
+    /// that no longer run are removed first.
+    ///
     /// - Parameters:
     ///   - module: the whole model; its dotted names key the optimisers' state as well.
     ///   - optimizers: optimisers by role (`["generator": ..., "critic": ...]`); roles are key
     ///     prefixes, so they must be distinct and contain no dot.
     ///   - counters: step and epoch counters (`["step": 1200, "epoch": 3]`), stored as `I64`.
     ///   - folder: an existing folder.
-    /// - Throws: ``CheckpointError`` if a file cannot be written; files already there are only
-    ///   ever replaced whole.
+    /// - Throws: ``CheckpointError`` if a file cannot be written, or if a parameter, buffer or
+    ///   optimiser tensor holds NaN or infinite values (a diverged run; nothing is written); files
+    ///   already there are only ever replaced whole.
     public static func save(
         module: any Module, optimizers: [String: any CheckpointableState],
         counters: [String: Int], to folder: URL
+    ) throws(CheckpointError) {
+        try save(
+            module: module, optimizers: optimizers, counters: counters, to: folder,
+            interruptedAfter: nil)
+    }
+
+    /// A point inside a run save where a test stops it, leaving the folder as a process killed
+    /// there would.
+    enum SaveStage {
+        /// Both temporary files are complete; nothing is renamed yet.
+        case temporaryFilesWritten
+        /// The model file is replaced; the state file is not yet.
+        case modelReplaced
+    }
+
+    /// ``save(module:optimizers:counters:to:)``, returning early after `stage` when one is given.
+    static func save(
+        module: any Module, optimizers: [String: any CheckpointableState],
+        counters: [String: Int], to folder: URL, interruptedAfter stage: SaveStage?
     ) throws(CheckpointError) {
         let stamp = countersStamp(counters)
         var state = Safetensors(metadata: [countersMetadataKey: stamp])
@@ -133,41 +164,61 @@ public enum Checkpoint {
             for (key, integer) in own.integers { state.integers["\(role).\(key)"] = integer }
         }
         for (name, value) in counters { state.integers["counters.\(name)"] = IntegerTensor(value) }
-        // The model goes last: a run killed in between leaves a pair whose stamps differ, which
-        // restore refuses rather than resuming a model with another step's optimiser.
-        try state.write(to: folder.appendingPathComponent(stateFileName))
-        try save(
-            module, to: folder.appendingPathComponent(modelFileName),
-            metadata: [countersMetadataKey: stamp])
+        let model = contents(of: module, metadata: [countersMetadataKey: stamp])
+        let modelURL = folder.appendingPathComponent(modelFileName)
+        let stateURL = folder.appendingPathComponent(stateFileName)
+        // A diverged run must not replace its last good checkpoint.
+        try checkFinite(model, names: Self.names(of: module), file: modelURL.path)
+        try checkFinite(state, names: state.tensors.keys.sorted(), file: stateURL.path)
+
+        removeStaleTemporaryFiles(in: folder)
+        let stateTemporary = try FileBytes.writeTemporary(state.serialized(), for: stateURL)
+        let modelTemporary: String
+        do {
+            modelTemporary = try FileBytes.writeTemporary(model.serialized(), for: modelURL)
+        } catch {
+            FileBytes.remove(stateTemporary)
+            throw error
+        }
+        if stage == .temporaryFilesWritten { return }
+        do {
+            try FileBytes.moveIntoPlace(modelTemporary, over: modelURL)
+        } catch {
+            FileBytes.remove(stateTemporary)
+            FileBytes.remove(modelTemporary)
+            throw error
+        }
+        if stage == .modelReplaced { return }
+        // Should this rename fail, the new state stays complete in its temporary file, and
+        // restore finishes the save from it.
+        try FileBytes.moveIntoPlace(stateTemporary, over: stateURL)
+        FileBytes.syncFolder(of: stateURL)
     }
 
     /// Restores a run saved by ``save(module:optimizers:counters:to:)`` and returns its counters.
     ///
     /// All or nothing: both files are read and checked against the model and every optimiser
-    /// before anything changes.
+    /// before anything changes. A save that was interrupted between its two renames is finished
+    /// first (the file renamed second is taken from its complete temporary file, stamped with
+    /// the same counters as the other), and temporary files of processes that no longer run
+    /// are removed.
     ///
     /// - Throws: ``CheckpointError`` naming the file: unreadable, malformed, not matching the
-    ///   model or an optimiser (every difference listed), or the two files from different steps.
+    ///   model or an optimiser (every difference listed), holding NaN or infinite values, or the
+    ///   two files from different steps with no temporary file to reconcile them.
     public static func restore(
         module: any Module, optimizers: [String: any CheckpointableState], from folder: URL
     ) throws(CheckpointError) -> [String: Int] {
         let modelURL = folder.appendingPathComponent(modelFileName)
         let stateURL = folder.appendingPathComponent(stateFileName)
-        let model = try Safetensors(contentsOf: modelURL)
-        let state = try Safetensors(contentsOf: stateURL)
-        let modelStamp = model.metadata[countersMetadataKey]
-        let stateStamp = state.metadata[countersMetadataKey]
-        guard let stateStamp, modelStamp == stateStamp else {
-            throw CheckpointError(
-                file: stateURL.path,
-                problem: .inconsistent(
-                    reason: "saved at \(stateStamp ?? "no recorded step") but \(modelFileName) at "
-                        + "\(modelStamp ?? "no recorded step")"))
-        }
+        let (model, state) = try readRun(in: folder)
+        removeStaleTemporaryFiles(in: folder)
         let differences = mismatches(between: model, and: module)
         guard differences.isEmpty else {
             throw CheckpointError(file: modelURL.path, problem: .mismatch(differences))
         }
+        try checkFinite(model, names: names(of: module), file: modelURL.path)
+        try checkFinite(state, names: state.tensors.keys.sorted(), file: stateURL.path)
 
         var counters: [String: Int] = [:]
         var perRole: [String: Safetensors] = [:]
@@ -211,14 +262,38 @@ public enum Checkpoint {
         return counters
     }
 
-    /// Whether `folder` holds both files of a saved run (for `--resume`).
+    /// Whether `folder` holds both files of a saved run (for `--resume`), the state file
+    /// possibly still in the temporary file of a save interrupted before its last rename.
     public static func hasSavedRun(in folder: URL) -> Bool {
-        [modelFileName, stateFileName].allSatisfy {
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
-        }
+        let stateURL = folder.appendingPathComponent(stateFileName)
+        return FileManager.default.fileExists(
+            atPath: folder.appendingPathComponent(modelFileName).path)
+            && (FileManager.default.fileExists(atPath: stateURL.path)
+                || !temporaryFiles(for: stateURL).isEmpty)
     }
 
     // MARK: - Helpers
+
+    /// The names a module's checkpoint holds: its parameters', then its buffers'.
+    static func names(of module: any Module) -> [String] {
+        module.namedParameters.map(\.name) + module.namedBuffers.map(\.name)
+    }
+
+    /// Throws ``CheckpointError/Problem/nonFinite(tensor:count:)`` for the first of `names`
+    /// whose tensor in `contents` holds NaN or infinite values.
+    static func checkFinite(
+        _ contents: Safetensors, names: [String], file: String
+    ) throws(CheckpointError) {
+        for name in names {
+            guard let tensor = contents.tensors[name] else { continue }
+            let count = tensor.withUnsafeScalars { scalars in
+                scalars.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            }
+            guard count == 0 else {
+                throw CheckpointError(file: file, problem: .nonFinite(tensor: name, count: count))
+            }
+        }
+    }
 
     static func countersStamp(_ counters: [String: Int]) -> String {
         counters.keys.sorted().map { "\($0)=\(counters[$0]!)" }.joined(separator: ",")

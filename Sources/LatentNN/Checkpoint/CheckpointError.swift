@@ -35,6 +35,9 @@ public struct CheckpointError: Error, Equatable, CustomStringConvertible {
         case mismatch([Mismatch])
         /// Two files of one checkpoint come from different moments of a run.
         case inconsistent(reason: String)
+        /// A tensor holds `count` NaN or infinite values: a diverged run's weights or optimiser
+        /// state, which are neither saved nor loaded.
+        case nonFinite(tensor: String, count: Int)
     }
 
     /// One difference between a checkpoint and the model or optimiser it is loaded into.
@@ -96,6 +99,9 @@ public struct CheckpointError: Error, Equatable, CustomStringConvertible {
                 "does not match (\(mismatches.count) difference\(plural)): "
                 + mismatches.map(\.description).joined(separator: "; ")
         case .inconsistent(let reason): text = "inconsistent checkpoint: \(reason)"
+        case .nonFinite(let tensor, let count):
+            let values = count == 1 ? "value" : "values"
+            text = "tensor \(tensor) holds \(count) non-finite \(values) (NaN or infinity)"
         }
         return "\(file): \(text)"
     }

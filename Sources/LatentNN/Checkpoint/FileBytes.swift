@@ -45,8 +45,25 @@ enum FileBytes {
     /// then renamed over the target. On any failure the temporary file is removed and an
     /// existing target is left as it was.
     static func writeAtomically(_ bytes: [UInt8], to url: URL) throws(CheckpointError) {
+        let temporary = try writeTemporary(bytes, for: url)
+        do {
+            try moveIntoPlace(temporary, over: url)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        syncFolder(of: url)
+    }
+
+    /// The temporary file this process writes before replacing `url`: `<file>.tmp-<pid>`.
+    static func temporaryPath(for url: URL) -> String { "\(url.path).tmp-\(getpid())" }
+
+    /// Writes `bytes` to ``temporaryPath(for:)`` and flushes it to disk; returns its path.
+    ///
+    /// On failure the temporary file is removed; `url` itself is never touched.
+    static func writeTemporary(_ bytes: [UInt8], for url: URL) throws(CheckpointError) -> String {
         let path = url.path
-        let temporary = "\(path).tmp-\(getpid())"
+        let temporary = temporaryPath(for: url)
         func failure(_ step: String) -> CheckpointError {
             CheckpointError(
                 file: path, problem: .unwritable(reason: "\(step): \(lastErrorMessage())"))
@@ -74,14 +91,34 @@ enum FileBytes {
             throw error
         }
         guard close(descriptor) == 0 else { throw failure("closing \(temporary)") }
-        guard rename(temporary, path) == 0 else { throw failure("renaming \(temporary)") }
         isComplete = true
-        // Make the rename itself durable; a failure here loses nothing already written.
+        return temporary
+    }
+
+    /// Renames the complete file `temporary` over `url`; on failure both are left as they were.
+    static func moveIntoPlace(_ temporary: String, over url: URL) throws(CheckpointError) {
+        guard rename(temporary, url.path) == 0 else {
+            throw CheckpointError(
+                file: url.path,
+                problem: .unwritable(reason: "renaming \(temporary): \(lastErrorMessage())"))
+        }
+    }
+
+    /// Makes the renames in `url`'s folder durable; a failure here loses nothing already written.
+    static func syncFolder(of url: URL) {
         let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
         if folder >= 0 {
             _ = fsync(folder)
             close(folder)
         }
+    }
+
+    /// Removes the file at `path`, if it is there.
+    static func remove(_ path: String) { unlink(path) }
+
+    /// Whether a process with this identifier is running (one owned by another user counts).
+    static func isRunning(_ process: Int32) -> Bool {
+        process > 0 && (kill(process, 0) == 0 || errno == EPERM)
     }
 
     private static func lastErrorMessage() -> String { String(cString: strerror(errno)) }
