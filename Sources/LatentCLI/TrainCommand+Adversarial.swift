@@ -75,8 +75,8 @@ extension TrainCommand {
             let batches = max(usable / options.batchSize, 1)
             options.steps = max(epochs * batches / options.discriminatorSteps, 1)
         }
-        options.logEvery = logEvery
         // Only when given: otherwise the recipe's, or the continued run's own.
+        if let logEvery { options.logEvery = logEvery }
         if let checkpointEvery { options.checkpointEvery = checkpointEvery }
         if let sampleEvery { options.sampleEvery = sampleEvery }
         return options

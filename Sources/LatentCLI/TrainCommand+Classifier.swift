@@ -40,7 +40,7 @@ extension TrainCommand {
             options.trainingLimit = trainingLimit
             options.testLimit = testLimit
         }
-        options.logEvery = logEvery
+        if let logEvery { options.logEvery = logEvery }
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,

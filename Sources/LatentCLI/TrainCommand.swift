@@ -53,8 +53,8 @@ struct TrainCommand: ParsableCommand {
         """)
     var sampleEvery: Int?
 
-    @Option(help: "Steps between training records in metrics.jsonl.")
-    var logEvery: Int = 100
+    @Option(help: "Steps between training records in metrics.jsonl (default 100, or a resumed run's own).")
+    var logEvery: Int?
 
     @Flag(help: "Print the result as one JSON object on the last line.")
     var json = false
@@ -85,7 +85,7 @@ struct TrainCommand: ParsableCommand {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
         if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive.") }
         if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
-        guard logEvery > 0 else { throw ValidationError("--log-every must be positive.") }
+        if let logEvery, logEvery <= 0 { throw ValidationError("--log-every must be positive.") }
         if let trainingLimit, trainingLimit <= 0 { throw ValidationError("--training-limit must be positive.") }
         if let width, width <= 0 { throw ValidationError("--width must be positive.") }
         if architecture == .maxout, model.variationalKind != nil {
@@ -165,7 +165,7 @@ struct TrainCommand: ParsableCommand {
         }
         if let checkpointEvery { options.checkpointEvery = checkpointEvery }
         if let sampleEvery { options.sampleEvery = sampleEvery }
-        options.logEvery = logEvery
+        if let logEvery { options.logEvery = logEvery }
         return options
     }
 

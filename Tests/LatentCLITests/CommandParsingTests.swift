@@ -162,7 +162,8 @@ struct CommandParsingTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-resume-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = ["gan", "--dataset", "toy:ring8", "--steps", "20", "--g-hidden", "8", "--d-hidden", "8",
-                     "--pack", "1", "--no-ema", "--batch-size", "16", "--sample-every", "0", "--out", folder]
+                     "--pack", "1", "--no-ema", "--batch-size", "16", "--sample-every", "0", "--log-every", "5",
+                     "--out", folder]
         try TrainCommand.parse(first).run(invocation: first)
         let run = try RunFolder(creating: folder, resuming: true)
         var saved = try run.readConfiguration()
@@ -177,6 +178,7 @@ struct CommandParsingTests {
         let after = try run.readConfiguration()
         #expect(after.adversarial == saved.adversarial)
         #expect(after.adversarialTraining?.steps == 30 && after.adversarialTraining?.batchSize == 16)
+        #expect(after.adversarialTraining?.logEvery == 5, "the run's own --log-every, not the default")
         #expect(after.adversarialTraining?.optimizer == saved.adversarialTraining?.optimizer)
     }
 
