@@ -27,6 +27,10 @@ extension TrainCommand {
         let options = adversarialOptions(
             kind: kind, exampleShape: training.exampleShape, trainingCount: training.count,
             continuing: saved?.adversarialTraining)
+        if saved == nil, let arguments {
+            try TrainCommand.checkOptionsTakeEffect(
+                given: TrainCommand.givenOptionNames(arguments), adversarial: configuration, options: options)
+        }
         let folder = try RunFolder(creating: out, resuming: resume)
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,

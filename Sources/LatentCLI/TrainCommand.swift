@@ -188,6 +188,10 @@ struct TrainCommand: ParsableCommand {
             return configuration
         }()
         let options = variationalOptions(continuing: saved?.variationalTraining)
+        if saved == nil, let arguments {
+            try TrainCommand.checkOptionsTakeEffect(
+                given: TrainCommand.givenOptionNames(arguments), variational: configuration, options: options)
+        }
         // The layer sizes first: a typo there is named as such.
         try configuration.validate()
         try TrainCommand.checkDecodedBatch(

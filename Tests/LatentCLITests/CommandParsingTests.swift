@@ -320,6 +320,34 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try ReportCommand.parse([folder, "--out", "x.png"]) }
     }
 
+    /// Options that another option switches off are refused before anything is written: σ for a
+    /// learned-variance decoder, channels for a model without convolutions, a decay for an
+    /// average that is off, SGD's momentum for Adam.
+    @Test func optionsThatWouldBeIgnoredAreRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-unused-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let vae = ["vae", "--dataset", "toy:ring8", "--epochs", "1", "--training-limit", "32", "--hidden", "8"]
+        let gan = ["gan", "--dataset", "toy:ring8", "--steps", "2", "--g-hidden", "8", "--d-hidden", "8"]
+        for (index, arguments) in [
+            vae + ["--likelihood", "gaussian-learned", "--output-std", "0.2"], vae + ["--width", "16"],
+            vae + ["--final-learning-rate", "1e-4"], vae + ["--no-baseline"],
+            gan + ["--no-ema", "--ema-decay", "0.9"], gan + ["--optimizer", "adam", "--momentum", "0.5"],
+            gan + ["--optimizer", "sgd", "--beta1", "0.5"], gan + ["--width", "32"],
+        ].enumerated() {
+            let command = arguments + ["--out", "\(folder)/\(index)"]
+            #expect(throws: ExitCode.failure, "\(arguments)") { try TrainCommand.parse(command).run(invocation: command) }
+            #expect(!FileManager.default.fileExists(atPath: "\(folder)/\(index)/config.json"), "\(arguments)")
+        }
+        // The same options where they take effect train.
+        for (index, arguments) in [
+            vae + ["--likelihood", "gaussian", "--output-std", "0.2"],
+            gan + ["--ema", "--ema-decay", "0.9", "--optimizer", "sgd", "--momentum", "0.5"],
+        ].enumerated() {
+            let command = arguments + ["--out", "\(folder)/fine\(index)"]
+            try TrainCommand.parse(command).run(invocation: command)
+        }
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])
