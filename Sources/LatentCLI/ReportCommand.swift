@@ -28,7 +28,11 @@ struct ReportCommand: ParsableCommand {
         try reportingErrors("report") {
             // A run's own report.html is the trainer's; this page must not overwrite it.
             let page = URL(fileURLWithPath: out).standardizedFileURL
-            for run in runs where URL(fileURLWithPath: run).standardizedFileURL.appendingPathComponent("report.html") == page {
+            let resolvedPage = page.deletingLastPathComponent().resolvingSymlinksInPath()
+                .appendingPathComponent(page.lastPathComponent)
+            for run in runs where URL(fileURLWithPath: run).resolvingSymlinksInPath()
+                .appendingPathComponent("report.html") == resolvedPage
+            {
                 throw RunError("--out \(out) is \(run)'s own report written by training; choose another file")
             }
             try ComparisonReport.write(runs: runs.map { URL(fileURLWithPath: $0) }, to: page)

@@ -45,7 +45,9 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive.") }
-        guard temperature > 0 else { throw ValidationError("--temperature must be positive.") }
+        guard temperature > 0 && temperature.isFinite else {
+            throw ValidationError("--temperature must be positive and finite.")
+        }
         guard jacobianKeep >= 0.01 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in [0.01, 1].") }
         if jacobianKeep != 1 && vary != nil { throw ValidationError("--vary holds the noise fixed; it does not combine with --jacobian-keep.") }
         if let columns, columns <= 0 { throw ValidationError("--columns must be positive.") }

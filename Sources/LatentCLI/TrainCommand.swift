@@ -81,6 +81,10 @@ struct TrainCommand: ParsableCommand {
     var adversarial: AdversarialOptions
 
     func validate() throws {
+        // What the model does not take is said before any range check of those options.
+        if let invocation = TrainCommand.invocationArguments {
+            try TrainCommand.checkOptionsApply(to: model, in: invocation)
+        }
         try validateFloatOptions()
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive.") }
         if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive.") }
@@ -111,9 +115,20 @@ struct TrainCommand: ParsableCommand {
                 }
                 FileHandle.standardError.write(Data(
                     "--resume: continuing with the run's own options: \(replayed.joined(separator: " "))\n".utf8))
-                try TrainCommand.parse(replayed + ["--resume"] + (json ? ["--json"] : []))
-                    .train(arguments: replayed, continuing: saved)
+                let command: TrainCommand
+                do {
+                    command = try TrainCommand.parse(replayed + ["--resume"] + (json ? ["--json"] : []))
+                } catch {
+                    throw RunError("--resume: the options recorded in \(out)/config.json are not accepted any more: "
+                        + "\(TrainCommand.message(for: error).trimmingCharacters(in: CharacterSet(charactersIn: ". ")))"
+                        + "; give the model's options on the command line instead")
+                }
+                try command.train(arguments: replayed, continuing: saved)
             } else {
+                // Another dataset is named before anything else about the run is compared.
+                if resume, let folder = try? RunFolder(creating: out, resuming: true), folder.hasCheckpoint {
+                    try folder.checkResumeDataset(data.dataset)
+                }
                 try train(arguments: invocation.map { TrainCommand.recordable($0) })
             }
         } catch let error as ExitCode {

@@ -56,6 +56,8 @@ enum Zlib {
                     // A zlib stream (PNG) ends here; a gzip file may hold further members.
                     guard isGzipFile, rest > 0 else { break }
                     let offset = input.count - rest
+                    // Zero padding after the last member is accepted, as gzip and Python do.
+                    if input[offset...].allSatisfy({ $0 == 0 }) { break }
                     guard rest >= 2, input[offset] == 0x1F, input[offset + 1] == 0x8B else {
                         throw DataError.corrupt(
                             path: path,

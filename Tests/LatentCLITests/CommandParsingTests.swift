@@ -318,6 +318,16 @@ struct CommandParsingTests {
             try ReportCommand.parse([folder + "/lr1e-3", "--out", folder + "/lr1e-3/report.html"]).run()
         }
         #expect(throws: (any Error).self) { try ReportCommand.parse([folder, "--out", "x.png"]) }
+
+        // An option whose name starts like a left-out one (--output-std, --out) is compared.
+        for std in ["0.1", "0.5"] {
+            let train = ["vae", "--dataset", "toy:ring8", "--epochs", "1", "--training-limit", "32", "--hidden", "8",
+                         "--output-std", std, "--out", folder + "/std" + std]
+            try TrainCommand.parse(train).run(invocation: train)
+        }
+        try ReportCommand.parse([folder + "/std0.1", folder + "/std0.5", "--out", page]).run()
+        let stds = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(stds.contains("<code>--output-std 0.1</code>") && stds.contains("<code>--output-std 0.5</code>"))
     }
 
     /// Options that another option switches off are refused before anything is written: σ for a

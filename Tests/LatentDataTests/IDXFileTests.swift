@@ -71,6 +71,13 @@ struct IDXFileTests {
         #expect(try IDXFile(parsing: members, path: "x").doubleValues() == values)
     }
 
+    /// Zero padding after the last member is skipped, as gzip and Python skip it.
+    @Test func zeroPaddingAfterTheGzipStreamIsSkipped() throws {
+        let values: [Double] = [1, 2, 3, 4]
+        let gzipped = Zlib.gzip(IDXFile.encode(values, dimensions: [4], elementType: .unsignedByte))
+        #expect(try IDXFile(parsing: gzipped + [UInt8](repeating: 0, count: 16), path: "x").doubleValues() == values)
+    }
+
     /// Bytes after the last gzip member that do not start another member are an error.
     @Test func bytesAfterTheGzipStreamAreAnError() throws {
         let gzipped = Zlib.gzip(

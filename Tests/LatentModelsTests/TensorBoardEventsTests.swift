@@ -43,6 +43,32 @@ struct TensorBoardEventsTests {
         #expect(events.url.lastPathComponent.hasPrefix("events.out.tfevents.1."))
     }
 
+    /// A session start, byte for byte as TensorBoard's classes write it (what PyTorch's
+    /// `SummaryWriter(purge_step:)` writes), and what a resumed metrics log does with it: the
+    /// records past the checkpoint's step are dropped from metrics.jsonl, and the new event file
+    /// opens with a session start at the next step.
+    @Test func aResumedLogDropsTheRecordsPastItsCheckpoint() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let events = try TensorBoardEvents(directory: directory, wallTime: 1.5)
+        let versionLength = [UInt8](try Data(contentsOf: events.url)).count
+        events.addSessionStart(step: 21, wallTime: 3)
+        let restart = [UInt8](try Data(contentsOf: events.url)).dropFirst(versionLength)
+        #expect(Array(restart) == bytes(hex: "0f000000000000006d532b0909000000000000084010153a02080166e7fcfe"))
+
+        let url = directory.appendingPathComponent("metrics.jsonl")
+        let first = try MetricsLog(url: url, tensorBoard: false)
+        for step in [10, 20, 30] { first.append([("step", .integer(step)), ("loss", .number(Double(step)))]) }
+        let resumed = try MetricsLog(url: url, continuingFrom: 20)
+        resumed.append([("step", .integer(21)), ("loss", .number(1))])
+        #expect(MetricsLog.read(url).compactMap { $0["step"] as? Int } == [10, 20, 21])
+        let written = [UInt8](try Data(contentsOf: resumed.events!.url))
+        var start = ProtocolBuffer()
+        start.varint(2, 21)
+        start.bytes(7, [0x08, 0x01])
+        #expect(written.indices.contains { written[$0...].starts(with: start.bytes) }, "a session start at step 21")
+    }
+
     /// A metrics record goes to the event file under its keys, without the bookkeeping
     /// (step, epoch, seconds, text); a second log in the same folder starts a file of its own.
     @Test func metricsRecordsBecomeScalars() throws {

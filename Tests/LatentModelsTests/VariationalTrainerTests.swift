@@ -207,6 +207,32 @@ struct VariationalTrainerTests {
         }
         #expect(testRecords(straight).map { $0[0] } == [6, 12, 18])
         #expect(testRecords(split) == testRecords(straight))
+        // The records the stopped session logged past its last checkpoint are dropped on resume.
+        let trainingSteps = { (folder: String) in
+            MetricsLog.read(URL(fileURLWithPath: folder).appendingPathComponent("metrics.jsonl"))
+                .filter { $0["split"] as? String == "train" }.compactMap { $0["step"] as? Int }
+        }
+        #expect(trainingSteps(split) == trainingSteps(straight))
+    }
+
+    /// A mid-epoch checkpoint resumed with another batch size starts that epoch over, instead
+    /// of skipping a count of batches that meant other examples: checkpoint at step 8 (2 of
+    /// epoch 2's 6 batches of 16), resumed with batches of 32 (3 per epoch): 8 + 3 + 3 steps.
+    @Test func midEpochResumeWithAnotherBatchSizeStartsTheEpochOver() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func trainer(batchSize: Int, resuming: Bool) throws -> VariationalTrainer {
+            var options = options(epochs: 3)
+            options.batchSize = batchSize
+            options.checkpointEvery = 4
+            return try VariationalTrainer(
+                configuration: tinyConfiguration(.vae), options: options, training: tinyPatterns(), test: tinyPatterns(),
+                dataset: "patterns", folder: RunFolder(creating: folder, resuming: resuming), resuming: resuming)
+        }
+        let interrupted = try trainer(batchSize: 16, resuming: false)
+        interrupted.interruptionStep = 10
+        #expect(throws: RunError.self) { try interrupted.run(quiet: true) }
+        #expect(try trainer(batchSize: 32, resuming: true).run(quiet: true).steps == 14)
     }
 
     @Test func aFolderWithATrainedRunIsNotOverwritten() throws {

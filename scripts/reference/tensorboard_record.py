@@ -26,3 +26,7 @@ image = event_pb2.Event(wall_time=2.0, step=7, summary=summary_pb2.Summary(value
 ]))
 for name, event in [("version", version), ("scalars", scalars), ("image", image)]:
     print(name, record(event))
+
+# A session start at step 21 (what PyTorch's SummaryWriter(purge_step=21) writes).
+restart = event_pb2.Event(wall_time=3.0, step=21, session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START))
+print("restart", record(restart))

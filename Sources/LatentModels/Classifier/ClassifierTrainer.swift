@@ -91,7 +91,7 @@ public final class ClassifierTrainer {
     /// Runs the remaining epochs; returns the final test accuracy and timing.
     @discardableResult
     public func run(quiet: Bool = false) throws -> ClassifierSummary {
-        let log = try MetricsLog(url: folder.metricsURL)
+        let log = try MetricsLog(url: folder.metricsURL, continuingFrom: step)
         let progress = ProgressReporter(
             total: options.epochs * loader.batchCount, first: completedEpochs * loader.batchCount, label: "classifier")
         var accuracy: Float = .nan

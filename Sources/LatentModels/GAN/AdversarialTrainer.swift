@@ -115,7 +115,7 @@ public final class AdversarialTrainer {
     ///   be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> AdversarialSummary {
-        let log = try MetricsLog(url: folder.metricsURL)
+        let log = try MetricsLog(url: folder.metricsURL, continuingFrom: step)
         let progress = ProgressReporter(total: options.steps, first: step, label: model.configuration.kind.rawValue)
         let start = Date()
         var last = AdversarialStep()

@@ -154,13 +154,14 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
             penaltyWeight.isFinite && penaltyWeight >= 0,
             "--penalty-weight must be non-negative and finite, got \(penaltyWeight)")
         try require(
-            informationWeight.isFinite && informationWeight >= 0 && continuousWeight.isFinite
-                && continuousWeight >= 0,
+            informationWeight.isFinite && informationWeight >= 0,
             "--info-weight must be non-negative and finite, got \(informationWeight)")
+        try require(
+            continuousWeight.isFinite && continuousWeight >= 0,
+            "the continuous codes' weight must be non-negative and finite, got \(continuousWeight)")
         try require((0..<1).contains(labelSmoothing), "--label-smoothing must be in [0, 1)")
         try require((0..<1).contains(averageDecay), "--ema-decay must be in [0, 1)")
         try require(logEvery > 0, "--log-every must be positive")
-        try require(informationWeight >= 0, "--info-weight must be non-negative, got \(informationWeight)")
         try require(sampleEvery >= 0, "--sample-every must not be negative, got \(sampleEvery)")
         try require(checkpointEvery >= 0, "--checkpoint-every must not be negative, got \(checkpointEvery)")
     }

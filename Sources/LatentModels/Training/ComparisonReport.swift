@@ -137,7 +137,8 @@ public enum ComparisonReport {
         for token in (run.configuration.arguments ?? []).dropFirst() {
             if token.hasPrefix("--") || groups.isEmpty { groups.append(token) } else { groups[groups.count - 1] += " " + token }
         }
-        return groups.filter { !$0.hasPrefix("--out") && !$0.hasPrefix("--resume") && !$0.hasPrefix("--json") }
+        let dropped: Set<String> = ["--out", "--resume", "--json"]
+        return groups.filter { !dropped.contains(String($0.prefix { $0 != " " && $0 != "=" })) }
     }
 
     /// The last value of every number a run logged, by key (the step included).

@@ -36,15 +36,32 @@ public final class MetricsLog {
     /// Opens (creating or appending to) the log at `url`, and starts a TensorBoard event file
     /// in the same folder when `tensorBoard` is set.
     ///
+    /// A run that continues from a checkpoint at `step` drops the records a killed session
+    /// logged past it, so that no step appears twice; its event file starts by telling
+    /// TensorBoard to forget the earlier files' points from `step + 1` on (a `SessionLog`
+    /// START, as PyTorch's `SummaryWriter(purge_step:)` writes).
+    ///
+    /// - Parameters:
+    ///   - step: the step the run continues from (0 for a new run).
     /// - Throws: ``RunError`` naming the file and the system's reason (`Permission denied`).
-    public init(url: URL, tensorBoard: Bool = true) throws {
+    public init(url: URL, continuingFrom step: Int = 0, tensorBoard: Bool = true) throws {
         self.url = url
+        if step > 0, let text = try? String(contentsOf: url, encoding: .utf8) {
+            let kept = text.split(separator: "\n", omittingEmptySubsequences: true).filter { line in
+                let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+                return ((record?["step"] as? Int) ?? 0) <= step
+            }
+            if kept.count < text.split(separator: "\n", omittingEmptySubsequences: true).count {
+                try AtomicFile.write(Data(kept.map { $0 + "\n" }.joined().utf8), to: url)
+            }
+        }
         let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw RunError("\(url.path): cannot append to it: \(FileErrorText.lastError)")
         }
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         events = tensorBoard ? try TensorBoardEvents(directory: url.deletingLastPathComponent()) : nil
+        if step > 0 { events?.addSessionStart(step: step + 1, wallTime: Date().timeIntervalSince1970) }
     }
 
     /// Appends one record; keys keep the given order. A record with an integer `step` also goes
@@ -81,7 +98,6 @@ public final class MetricsLog {
         }
     }
 
-    deinit { try? handle.close() }
 }
 
 extension JSONText {

@@ -100,6 +100,16 @@ public struct RunFolder: Sendable {
         try AtomicFile.write(configuration.encodedJSON(), to: configurationURL)
     }
 
+    /// Refuses to resume a run trained on another dataset than `dataset` (its `config.json`,
+    /// or `saved` when already read), naming both.
+    public func checkResumeDataset(_ dataset: String, saved: RunConfiguration? = nil) throws {
+        let saved = try saved ?? readConfiguration()
+        guard dataset == saved.dataset else {
+            throw RunError("--resume: \(url.path) was trained on \(saved.dataset), not \(dataset); "
+                + "resume with --dataset \(saved.dataset), or train on \(dataset) in another --out")
+        }
+    }
+
     /// Rewrites `config.json` for a resumed run with the configuration now in force, keeping the
     /// recorded `arguments`, and returns the training options that changed
     /// (``RunConfiguration/trainingChanges(since:)``).
@@ -107,10 +117,7 @@ public struct RunFolder: Sendable {
     /// - Throws: ``RunError`` naming both datasets when `current` trains on another dataset
     ///   than `saved` (nothing is written then).
     public func rewriteConfiguration(_ current: RunConfiguration, resumedFrom saved: RunConfiguration) throws -> [String] {
-        guard current.dataset == saved.dataset else {
-            throw RunError("--resume: \(url.path) was trained on \(saved.dataset), not \(current.dataset); "
-                + "resume with --dataset \(saved.dataset), or train on \(current.dataset) in another --out")
-        }
+        try checkResumeDataset(current.dataset, saved: saved)
         var updated = current
         updated.arguments = updated.arguments ?? saved.arguments
         try writeConfiguration(updated)

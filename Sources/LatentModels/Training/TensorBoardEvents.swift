@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A TensorBoard event file (`events.out.tfevents.<time>.<host>`) in a run folder: the run's
 /// scalars and sample grids, so `tensorboard --logdir runs` shows any number of runs side by
 /// side, as PyTorch's `SummaryWriter` does.
@@ -24,10 +30,11 @@ public final class TensorBoardEvents {
             name = "events.out.tfevents.\(Int(wallTime)).\(host.isEmpty ? "localhost" : host).\(suffix)"
         }
         url = directory.appendingPathComponent(name)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw RunError("cannot create \(url.path)")
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RunError("\(url.path): cannot create it: \(FileErrorText.lastError)")
         }
-        handle = try FileHandle(forWritingTo: url)
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var event = ProtocolBuffer()
         event.double(1, wallTime)
         event.bytes(3, Array("brain.Event:2".utf8))
@@ -66,6 +73,18 @@ public final class TensorBoardEvents {
         var summary = ProtocolBuffer()
         summary.message(1, entry)
         write(event(step: step, wallTime: wallTime, summary: summary))
+    }
+
+    /// Appends a session start at `step`: TensorBoard then drops the points of earlier files
+    /// from `step` on, which a session killed after its last checkpoint logged.
+    public func addSessionStart(step: Int, wallTime: Double) {
+        var sessionLog = ProtocolBuffer()
+        sessionLog.varint(1, 1)  // SessionLog.START
+        var event = ProtocolBuffer()
+        event.double(1, wallTime)
+        event.varint(2, UInt64(bitPattern: Int64(step)))
+        event.message(7, sessionLog)
+        write(event)
     }
 
     private func event(step: Int, wallTime: Double, summary: ProtocolBuffer) -> ProtocolBuffer {
@@ -113,7 +132,6 @@ public final class TensorBoardEvents {
         return value
     }
 
-    deinit { try? handle.close() }
 }
 
 /// The protocol-buffer wire format, for the few messages an event file needs.

@@ -106,7 +106,8 @@ public struct VariationalConfiguration: Codable, Equatable, Sendable {
 
 extension VariationalConfiguration {
     /// Decodes a configuration; run folders written before `architecture` and
-    /// `convolutionWidth` existed hold fully connected models and decode as such.
+    /// `convolutionWidth` existed hold fully connected models and decode as such, and older
+    /// runs' estimator settings read as what they trained with.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         kind = try container.decode(VariationalKind.self, forKey: .kind)
@@ -123,6 +124,11 @@ extension VariationalConfiguration {
         classCount = try container.decode(Int.self, forKey: .classCount)
         estimator = try container.decode(GradientEstimator.self, forKey: .estimator)
         usesBaseline = try container.decode(Bool.self, forKey: .usesBaseline)
+        // Runs trained before these combinations were refused were trained as follows: the
+        // score-function surrogate drew one z whatever the count, and the iwae bound always
+        // took the reparameterisation gradient. They read as what they were.
+        if estimator == .scoreFunction && kind == .iwae { estimator = .reparameterization }
+        if estimator == .scoreFunction { importanceSamples = 1 }
     }
 }
 

@@ -109,7 +109,7 @@ public final class VariationalTrainer {
     ///   cannot be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> VariationalSummary {
-        let log = try MetricsLog(url: folder.metricsURL)
+        let log = try MetricsLog(url: folder.metricsURL, continuingFrom: step)
         let totalSteps = options.epochs * loader.batchCount
         let progress = ProgressReporter(
             total: totalSteps, first: step, label: model.configuration.kind.rawValue)
@@ -245,9 +245,14 @@ public final class VariationalTrainer {
         completedEpochs = counters["epoch"] ?? 0
         step = counters["step"] ?? 0
         baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
+        // The batches already taken in the epoch are skipped only when the epoch is cut into
+        // the same batches as before; with another batch size or training limit it starts over.
         // Checkpoints written before the batch counter existed: the step says where the epoch
         // stood; its noise and running loss restart (the parts not repeated exactly).
-        batchesTakenInEpoch = counters["batch"]
+        let sameBatches = saved.variationalTraining.map {
+            $0.batchSize == options.batchSize && $0.trainingLimit == options.trainingLimit
+        } ?? false
+        batchesTakenInEpoch = !sameBatches ? 0 : counters["batch"]
             ?? min(max(step - completedEpochs * loader.batchCount, 0), loader.batchCount)
         if batchesTakenInEpoch > 0 {
             noise = counters["noise_state"].map { SplitMix64(state: UInt64(truncatingIfNeeded: $0)) }
