@@ -178,6 +178,25 @@ struct VariationalConvolutionalTests {
         #expect(old == VariationalConfiguration())
     }
 
+    /// Settings older runs trained with and that are refused now read as what they trained:
+    /// the score-function surrogate with one z, the iwae bound with the reparameterisation.
+    @Test func olderEstimatorSettingsReadAsTrained() throws {
+        func decoded(_ kind: VariationalKind, samples: Int) throws -> VariationalConfiguration {
+            var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VariationalConfiguration()))
+                as! [String: Any]
+            object["kind"] = kind.rawValue
+            object["estimator"] = "score-function"
+            object["importanceSamples"] = samples
+            return try JSONDecoder().decode(VariationalConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        let vae = try decoded(.vae, samples: 5)
+        #expect(vae.estimator == .scoreFunction && vae.importanceSamples == 1)
+        let iwae = try decoded(.iwae, samples: 5)
+        #expect(iwae.estimator == .reparameterization && iwae.importanceSamples == 5)
+        try vae.validate()
+        try iwae.validate()
+    }
+
     /// Images whose side does not halve to 4–8 pixels, and 2-D points, are refused by name.
     @Test func unsuitableShapesAreRefused() {
         for shape in [[2], [1, 28, 30], [1, 6, 6]] {
