@@ -251,20 +251,6 @@ struct GANTrainerTests {
         }
     }
 
-    /// Non-finite data makes the first loss NaN: the run stops, naming the step.
-    @Test func divergenceNamesTheStep() throws {
-        var (configuration, options, data) = tinyAdversarial(.gan)
-        options.steps = 3
-        data.examples = data.examples * Float.nan
-        let trainer = try adversarialTrainer(configuration, options, data)
-        defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
-        #expect {
-            try trainer.run(quiet: true)
-        } throws: { error in
-            "\(error)".contains("step 1")
-        }
-    }
-
     /// Settings that cannot work are refused with the option to fix.
     @Test func refusesInconsistentSettings() {
         var configuration = AdversarialConfiguration.recipe(.wganGP, exampleShape: [2])

@@ -15,23 +15,13 @@ import Testing
 /// are found before anything in it changes.
 @Suite("RunFolder")
 struct RunFolderTests {
-    func variationalOptions(epochs: Int) -> VariationalTrainingOptions {
-        var options = VariationalTrainingOptions()
-        options.epochs = epochs
-        options.batchSize = 16
-        options.learningRate = 0.01
-        options.logEvery = 1
-        options.sampleEvery = 0
-        return options
-    }
-
     func variationalTrainer(
         epochs: Int, folder: String, resuming: Bool = false, test: Dataset = tinyPatterns(),
         dataset: String = "patterns", likelihood: Likelihood = .bernoulli
     ) throws -> VariationalTrainer {
         try VariationalTrainer(
             configuration: tinyConfiguration(.vae, likelihood: likelihood),
-            options: variationalOptions(epochs: epochs), training: tinyPatterns(), test: test,
+            options: tinyTrainingOptions(epochs: epochs), training: tinyPatterns(), test: test,
             dataset: dataset, folder: RunFolder(creating: folder, resuming: resuming),
             resuming: resuming)
     }
@@ -90,7 +80,8 @@ struct RunFolderTests {
         #expect(try checkpointBytes(folder) == saved)
     }
 
-    /// A GAN whose first step diverges says that it has no checkpoint yet.
+    /// A GAN whose first step diverges (non-finite data makes the first loss NaN) names the
+    /// step and says that it has no checkpoint yet.
     @Test func aRunThatDivergesBeforeItsFirstCheckpointSaysSo() throws {
         var (configuration, options, data) = tinyAdversarial(.gan)
         options.steps = 3
@@ -101,6 +92,7 @@ struct RunFolderTests {
         #expect(
             error?.description.hasSuffix(
                 "no checkpoint was written yet in \(trainer.folder.url.path)") == true)
+        #expect(error?.description.contains("step 1") == true, "\(String(describing: error))")
     }
 
     // MARK: - What a resume may change

@@ -20,6 +20,17 @@ func tinyPatterns(seed: UInt64 = 3) -> LatentData.Dataset {
                    classCount: 3, valueRange: 0...1)
 }
 
+/// Training options for the tiny patterns: batches of 16, Adam 0.01, a record every step.
+func tinyTrainingOptions(epochs: Int) -> VariationalTrainingOptions {
+    var options = VariationalTrainingOptions()
+    options.epochs = epochs
+    options.batchSize = 16
+    options.learningRate = 0.01
+    options.logEvery = 1
+    options.sampleEvery = 0
+    return options
+}
+
 func temporaryFolder() -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
     return path
@@ -27,15 +38,6 @@ func temporaryFolder() -> String {
 
 @Suite("VariationalTrainer")
 struct VariationalTrainerTests {
-    func options(epochs: Int) -> VariationalTrainingOptions {
-        var options = VariationalTrainingOptions()
-        options.epochs = epochs
-        options.batchSize = 16
-        options.learningRate = 0.01
-        options.logEvery = 1
-        options.sampleEvery = 0
-        return options
-    }
 
     func trainer(_ kind: VariationalKind, epochs: Int, folder: String, resuming: Bool = false,
                  estimator: GradientEstimator = .reparameterization) throws -> VariationalTrainer {
@@ -43,7 +45,7 @@ struct VariationalTrainerTests {
         configuration.estimator = estimator
         let data = tinyPatterns()
         return try VariationalTrainer(
-            configuration: configuration, options: options(epochs: epochs), training: data, test: data,
+            configuration: configuration, options: tinyTrainingOptions(epochs: epochs), training: data, test: data,
             dataset: "patterns", folder: RunFolder(creating: folder, resuming: resuming), resuming: resuming)
     }
 
@@ -102,7 +104,7 @@ struct VariationalTrainerTests {
     ) throws -> VariationalTrainer {
         var configuration = tinyConfiguration(.vae, likelihood: likelihood)
         configuration.imageShape = [2]
-        var options = options(epochs: 2)
+        var options = tinyTrainingOptions(epochs: 2)
         options.dataProtocol = dataProtocol
         return try VariationalTrainer(
             configuration: configuration, options: options, training: data, test: data,
@@ -180,7 +182,7 @@ struct VariationalTrainerTests {
         func trainer(folder: String, resuming: Bool) throws -> VariationalTrainer {
             var configuration = tinyConfiguration(.vae)
             configuration.estimator = estimator
-            var options = options(epochs: 3)
+            var options = tinyTrainingOptions(epochs: 3)
             options.dataProtocol = .dynamicBinarized
             options.checkpointEvery = 4
             return try VariationalTrainer(
@@ -222,7 +224,7 @@ struct VariationalTrainerTests {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         func trainer(batchSize: Int, resuming: Bool) throws -> VariationalTrainer {
-            var options = options(epochs: 3)
+            var options = tinyTrainingOptions(epochs: 3)
             options.batchSize = batchSize
             options.checkpointEvery = 4
             return try VariationalTrainer(
