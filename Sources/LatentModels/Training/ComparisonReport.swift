@@ -27,16 +27,7 @@ public enum ComparisonReport {
     }
 
     static func load(_ folder: URL) throws -> Run {
-        let configurationURL = folder.appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: configurationURL.path) else {
-            throw RunError("\(folder.path) is not a run folder: it has no config.json")
-        }
-        let configuration: RunConfiguration
-        do {
-            configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(contentsOf: configurationURL))
-        } catch {
-            throw RunError("\(configurationURL.path): not a Latent run configuration (\(error))")
-        }
+        let configuration = try RunFolder(existing: folder.path).readConfiguration()
         let records = MetricsLog.read(folder.appendingPathComponent("metrics.jsonl"))
         let picture = ["samples.png", "scatter.png"].lazy.compactMap { file -> (String, Data)? in
             (try? Data(contentsOf: folder.appendingPathComponent(file))).map { (file, $0) }
