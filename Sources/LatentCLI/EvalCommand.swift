@@ -181,18 +181,22 @@ struct EvalCommand: ParsableCommand {
         let training = try source.load(.train, dataDirectory: dataDir)
         let count = min(samples, training.count)
         let stand = training.examples.sliced(0..<count, alongAxis: 0)
-        let ofWhat = "\(count) training images of \(specification) standing in for samples"
         let chosen = try metrics ?? sampleDefaults(
             test: test, source: source, classifierMetrics: [.frechet, .classifierScore, .precisionRecall, .densityCoverage])
         for metric in chosen {
             // The score of real data is the test set's own (the calibration the docs quote).
             let scoresTest = metric == .classifierScore
             let testImages = "the \(test.count) test images of \(specification)"
+            // Parzen's stand-ins stay clear of the images its sigma is chosen on.
+            let used = metric == .parzen
+                ? min(count, SampleMetrics.parzenValidation(trainingCount: training.count).lowerBound) : count
+            let standIns = used == count ? stand : stand.sliced(0..<used, alongAxis: 0)
+            let ofStandIns = "\(used) training images of \(specification) standing in for samples"
             try SampleMetrics(command: self, test: test, source: source).measure(
-                metric, samples: scoresTest ? test.examples : stand,
-                labels: scoresTest ? test.labels : training.labels.map { Array($0[0..<count]) },
-                ofWhat: scoresTest ? testImages : ofWhat,
-                onWhat: scoresTest ? testImages : ofWhat + ", against \(test.count) test images", into: &report)
+                metric, samples: scoresTest ? test.examples : standIns,
+                labels: scoresTest ? test.labels : training.labels.map { Array($0[0..<used]) },
+                ofWhat: scoresTest ? testImages : ofStandIns,
+                onWhat: scoresTest ? testImages : ofStandIns + ", against \(test.count) test images", into: &report)
         }
     }
 

@@ -12,6 +12,15 @@ struct SampleMetrics {
     /// Where pictures of a metric go (the run folder), if anywhere.
     var picturesFolder: URL? = nil
 
+    /// The training images Parzen's sigma is chosen on: the protocol's 1,000 of train[50000:]
+    /// (or the last 1,000 of a smaller set); in 2,000 images or fewer, the second half, so that
+    /// `latent eval --real` can take its stand-in samples from the first.
+    static func parzenValidation(trainingCount count: Int) -> Range<Int> {
+        guard count > 2000 else { return (count / 2)..<count }
+        let start = min(50_000, count - 1000)
+        return start..<(start + 1000)
+    }
+
     /// Measures `metric` on `samples` (conditioned on `labels`, if any).
     ///
     /// - Parameters:
@@ -26,12 +35,12 @@ struct SampleMetrics {
             // Goodfellow et al. 2014: sigma from 10 log-spaced values in [0.1, 1] on 1,000
             // validation images of train[50000:], then the mean over the test set.
             let training = try source.load(.train, dataDirectory: command.dataDir)
-            let start = min(50_000, max(0, training.count - 1000))
-            let validation = training.examples.sliced(start..<min(start + 1000, training.count), alongAxis: 0).flattened()
+            let range = SampleMetrics.parzenValidation(trainingCount: training.count)
+            let validation = training.examples.sliced(range, alongAxis: 0).flattened()
             let result = ParzenWindow.evaluate(test: test.examples.flattened(), validation: validation, samples: samples.flattened())
-            // Folders and CSV files have fewer than 1,000 training examples, or no test part.
+            // Folders and CSV files may have fewer than 1,000 training examples.
             let chosenOn = validation.shape[0] == 1000 ? "1,000" : "\(validation.shape[0])"
-            report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) images of train[\(start):]")
+            report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) images of train[\(range.lowerBound):\(range.upperBound)]")
         case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
             guard isImages(test) else {
                 throw RunError("--metrics \(metric.rawValue) needs image data; for 2-D points use modes, toy-density or parzen")

@@ -179,4 +179,20 @@ struct EvalCommandTests {
         }
         #expect(nll.isFinite && nll > 0)
     }
+
+    /// `--real` Parzen on a small folder chooses sigma on images its stand-in samples do not
+    /// hold: 16 training images, sigma on train[8:16], the first 8 standing in for samples.
+    @Test func realParzenKeepsItsStandInsApartFromTheValidationImages() throws {
+        let folder = temporaryFolder("parzen")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for index in 0..<20 {
+            let label = index % 2 == 0 ? "a" : "b"
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(label)", withIntermediateDirectories: true)
+            let pixels = (0..<64).map { UInt8(($0 * (3 + index) + 17 * index) % 256) }
+            try PNGImage(width: 8, height: 8, channels: 1, pixels: pixels).write(to: "\(folder)/\(label)/\(index).png")
+        }
+        let report = try evaluate(["--real", "folder:\(folder)?test=0.2", "--metrics", "parzen"])
+        let parzen = try #require(report.entries.first { $0.key == "parzen_ll" })
+        #expect(parzen.protocol.contains("8 training images") && parzen.protocol.contains("train[8:16]"), "\(parzen.protocol)")
+    }
 }
