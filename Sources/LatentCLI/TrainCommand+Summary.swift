@@ -27,6 +27,8 @@ extension TrainCommand {
             lines.append("  " + name.padding(toLength: 21, withPad: " ", startingAt: 0) + content)
         }
         lines.append("  checkpoint.safetensors, optimizer.safetensors, metrics.jsonl, config.json")
+        let parent = folder.url.deletingLastPathComponent().path
+        lines.append("  events.out.tfevents.*  curves and samples for TensorBoard: tensorboard --logdir \(parent)")
         return lines.joined(separator: "\n") + "\n\n"
     }
 }
