@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "LatentBench",
             dependencies: [
-                "LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "CDNNL", "LatentEval",
+                "LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "CDNNL", "LatentModels", "LatentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),

@@ -7,7 +7,10 @@
 W1: PyTorch's examples/vae (784-400-(20,20), 20-400-784, sigmoid, BCE summed + KL, Adam 1e-3,
 batch 128). W2: a DCGAN step on MNIST (batch 64, Adam 2e-4, betas (0.5, 0.999)). W3: WGAN-GP on
 the 8-Gaussian ring (MLPs 2-512-512-512, lambda 10, 5 critic steps, Adam 1e-4, (0.5, 0.9), batch
-256). Peak memory is the process's VmHWM, reset before each workload.
+256). W4 (only when named in --workloads): the convolutional VAE of `latent train vae
+--architecture conv` (convolutions 1-32-64, kernel 4, stride 2; 3136-400-(20,20) and back;
+transposed convolutions; BCE with logits summed + KL, averaged over the batch; Adam 1e-3,
+batch 128). Peak memory is the process's VmHWM, reset before each workload.
 """
 import argparse
 import gzip
@@ -53,7 +56,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workloads", default="W1,W2,W3")
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--batches", type=int, default=None, help="W1 batches per epoch (quick runs)")
+    parser.add_argument("--batches", type=int, default=None, help="W1 and W4 batches per epoch (quick runs)")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--data-dir", default="Data/mnist")
@@ -195,6 +198,64 @@ def main():
         print(json.dumps({"name": "W3", "workload": "wgan-gp-ring8",
                           "generator_steps_per_sec": args.steps / seconds, "steps": args.steps,
                           "critic_loss": lossD.item(), "generator_loss": lossG.item(),
+                          "peak_rss_mb": peak_mb()}), flush=True)
+
+    if "W4" in chosen:
+        train4 = torch.from_numpy(train if train is not None else load_mnist(args.data_dir, "train"))
+        test4 = torch.from_numpy(load_mnist(args.data_dir, "test"))
+        reset_peak()
+
+        class ConvVAE(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1 = nn.Conv2d(1, 32, 4, 2, 1)
+                self.conv2 = nn.Conv2d(32, 64, 4, 2, 1)
+                self.fc1 = nn.Linear(3136, 400)
+                self.fc2 = nn.Linear(400, 40)
+                self.fc3 = nn.Linear(20, 400)
+                self.fc4 = nn.Linear(400, 3136)
+                self.deconv1 = nn.ConvTranspose2d(64, 32, 4, 2, 1)
+                self.deconv2 = nn.ConvTranspose2d(32, 1, 4, 2, 1)
+
+            def forward(self, x):
+                h = F.relu(self.conv2(F.relu(self.conv1(x)))).flatten(1)
+                mu, logvar = self.fc2(F.relu(self.fc1(h))).chunk(2, dim=1)
+                z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+                h = F.relu(self.fc4(F.relu(self.fc3(z)))).view(-1, 64, 7, 7)
+                return self.deconv2(F.relu(self.deconv1(h))), mu, logvar
+
+        def conv_loss(logits, x, mu, logvar):
+            bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+            return (bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())) / x.shape[0]
+
+        model = ConvVAE()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        times = []
+        for epoch in range(args.epochs):
+            start = time.perf_counter()
+            order = torch.randperm(train4.shape[0])
+            total, seen = 0.0, 0
+            end = train4.shape[0] if args.batches is None else min(train4.shape[0], 128 * args.batches)
+            for i in range(0, end, 128):
+                x = train4[order[i:i + 128]]
+                optimizer.zero_grad()
+                logits, mu, logvar = model(x)
+                loss = conv_loss(logits, x, mu, logvar)
+                loss.backward()
+                total += loss.item() * x.shape[0]
+                seen += x.shape[0]
+                optimizer.step()
+            times.append(time.perf_counter() - start)
+        test_loss = 0.0
+        with torch.no_grad():
+            for i in range(0, test4.shape[0], 128):
+                x = test4[i:i + 128]
+                logits, mu, logvar = model(x)
+                test_loss += conv_loss(logits, x, mu, logvar).item() * x.shape[0]
+        timed = sorted(times[1:])
+        print(json.dumps({"name": "W4", "workload": "conv-vae", "sec_per_epoch": timed[len(timed) // 2],
+                          "first_epoch_sec": times[0], "epochs": args.epochs,
+                          "train_loss": total / seen, "test_loss": test_loss / test4.shape[0],
                           "peak_rss_mb": peak_mb()}), flush=True)
 
 

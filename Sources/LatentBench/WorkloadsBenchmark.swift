@@ -7,7 +7,8 @@ import LatentTensor
 
 /// `latent-bench workloads`: three whole training workloads, timed as a user would see them.
 ///
-/// W1 is PyTorch's `examples/vae`; W2 a DCGAN step on MNIST; W3 WGAN-GP on the 8-Gaussian ring.
+/// W1 is PyTorch's `examples/vae`; W2 a DCGAN step on MNIST; W3 WGAN-GP on the 8-Gaussian ring;
+/// W4 the convolutional VAE (`--architecture conv`), not run unless asked for.
 /// The models are built here from LatentNN layers, exactly as the reference scripts in
 /// `benchmarks/` build them for PyTorch and JAX, so the three can be compared line by line.
 struct WorkloadsBenchmark: ParsableCommand {
@@ -21,13 +22,13 @@ struct WorkloadsBenchmark: ParsableCommand {
     @Option(help: "Threads for the engine's worker pool alone: split loops and products (default: as --threads).")
     var elementwiseThreads: Int?
 
-    @Option(help: "Comma-separated workloads to run: W1, W2, W3.")
+    @Option(help: "Comma-separated workloads to run: W1, W2, W3, W4 (the convolutional VAE).")
     var workloads: String = "W1,W2,W3"
 
-    @Option(help: "W1 epochs; the time reported is the median of epochs 2...N.")
+    @Option(help: "W1 and W4 epochs; the time reported is the median of epochs 2...N.")
     var epochs: Int = 3
 
-    @Option(help: "W1 batches per epoch (default: the whole training set), for quick runs.")
+    @Option(help: "W1 and W4 batches per epoch (default: the whole training set), for quick runs.")
     var batches: Int?
 
     @Option(help: "W2 and W3 timed steps (after the warm-up steps).")
@@ -40,8 +41,8 @@ struct WorkloadsBenchmark: ParsableCommand {
     var dataDir: String?
 
     func validate() throws {
-        for name in workloads.split(separator: ",") where !["W1", "W2", "W3"].contains(name) {
-            throw ValidationError("--workloads: unknown workload '\(name)'; use W1, W2 or W3.")
+        for name in workloads.split(separator: ",") where !["W1", "W2", "W3", "W4"].contains(name) {
+            throw ValidationError("--workloads: unknown workload '\(name)'; use W1, W2, W3 or W4.")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
         guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2.") }
@@ -64,7 +65,7 @@ struct WorkloadsBenchmark: ParsableCommand {
             ("vector_width", .text(BuildConfiguration.preferredVectorWidth.map(String.init) ?? "default")),
         ])
         let chosen = Set(workloads.split(separator: ",").map(String.init))
-        let needsMNIST = chosen.contains("W1") || chosen.contains("W2")
+        let needsMNIST = chosen.contains("W1") || chosen.contains("W2") || chosen.contains("W4")
         let training = needsMNIST ? try MNIST.load(.train, dataDirectory: dataDir) : nil
         if chosen.contains("W1"), let training {
             let test = try MNIST.load(.test, dataDirectory: dataDir)
@@ -81,6 +82,12 @@ struct WorkloadsBenchmark: ParsableCommand {
             StoragePool.drain()
             PeakMemory.reset()
             Report.line(WGANGPWorkload().run(steps: steps, warmup: warmup))
+        }
+        if chosen.contains("W4"), let training {
+            let test = try MNIST.load(.test, dataDirectory: dataDir)
+            StoragePool.drain()
+            PeakMemory.reset()
+            Report.line(ConvolutionalVAEWorkload(training: training, test: test).run(epochs: epochs, batches: batches))
         }
     }
 }
