@@ -55,13 +55,20 @@ public final class MetricsLog {
                 try AtomicFile.write(Data(kept.map { $0 + "\n" }.joined().utf8), to: url)
             }
         }
-        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        handle = FileHandle(fileDescriptor: try MetricsLog.openForAppending(url, creating: true), closeOnDealloc: true)
+        events = tensorBoard ? try TensorBoardEvents(directory: url.deletingLastPathComponent()) : nil
+        if step > 0 { events?.addSessionStart(step: step + 1, wallTime: Date().timeIntervalSince1970) }
+    }
+
+    /// A descriptor open for appending to `url` (created when `creating` and missing).
+    ///
+    /// - Throws: ``RunError`` naming the file and the system's reason (`Permission denied`).
+    static func openForAppending(_ url: URL, creating: Bool) throws -> Int32 {
+        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC | (creating ? O_CREAT : 0), 0o644)
         guard descriptor >= 0 else {
             throw RunError("\(url.path): cannot append to it: \(FileErrorText.lastError)")
         }
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        events = tensorBoard ? try TensorBoardEvents(directory: url.deletingLastPathComponent()) : nil
-        if step > 0 { events?.addSessionStart(step: step + 1, wallTime: Date().timeIntervalSince1970) }
+        return descriptor
     }
 
     /// Appends one record; keys keep the given order. A record with an integer `step` also goes

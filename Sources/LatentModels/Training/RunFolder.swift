@@ -87,11 +87,7 @@ public struct RunFolder: Sendable {
             throw RunError("cannot write in run folder \(url.path): \(FileErrorText.lastError)")
         }
         if FileManager.default.fileExists(atPath: metricsURL.path) {
-            let descriptor = open(metricsURL.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-            guard descriptor >= 0 else {
-                throw RunError("\(metricsURL.path): cannot append to it: \(FileErrorText.lastError)")
-            }
-            close(descriptor)
+            close(try MetricsLog.openForAppending(metricsURL, creating: false))
         }
     }
 
