@@ -27,4 +27,10 @@ public enum WeightSizeLimit {
     static func chain(_ sizes: [Double]) -> [(rows: Double, columns: Double)] {
         zip(sizes, sizes.dropFirst()).map { (rows: $0, columns: $1) }
     }
+
+    /// The weights of 4 × 4 convolutions through the channel counts `channels`, in turn, with
+    /// the kernel area folded into the rows.
+    static func kernelChain(_ channels: [Double]) -> [(rows: Double, columns: Double)] {
+        chain(channels).map { (rows: $0.rows * 16, columns: $0.columns) }
+    }
 }

@@ -16,9 +16,9 @@ extension AdversarialConfiguration {
             // then 4 × 4 ones halving the channels; D: 4 × 4 convolutions doubling them.
             if let fullyConnected { matrices.append((rows: input, columns: fullyConnected)) }
             matrices.append((rows: (fullyConnected ?? input) * area, columns: widths.last!))
-            matrices += WeightSizeLimit.chain(widths.reversed()).map { (rows: $0.rows * 16, columns: $0.columns) }
+            matrices += WeightSizeLimit.kernelChain(widths.reversed())
             let channels = [(Double(exampleShape[0]) + condition) * packed] + widths
-            matrices += WeightSizeLimit.chain(channels).map { (rows: $0.rows * 16, columns: $0.columns) }
+            matrices += WeightSizeLimit.kernelChain(channels)
             if let fullyConnected { matrices.append((rows: widths.last! * area, columns: fullyConnected)) }
         } else {
             let pieces = Double(architecture == .maxout ? maxoutPieces : 1)

@@ -13,7 +13,7 @@ extension VariationalConfiguration {
             // Stride-2 convolutions (kernel 4 × 4) from the image's channels, `width` doubling.
             let channels = [Double(imageShape[0])]
                 + (0..<layout.upsamplings).map { Double(convolutionWidth) * Double(1 << $0) }
-            matrices += WeightSizeLimit.chain(channels).map { (rows: $0.rows * 16, columns: $0.columns) }
+            matrices += WeightSizeLimit.kernelChain(channels)
             flat = channels.last! * Double(layout.base * layout.base)
         }
         let outputs = architecture == .convolutional ? flat : flat * Double(likelihood.outputsPerPixel)
