@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LatentModels
 import LatentTensor
 
@@ -15,9 +16,36 @@ struct Latent: ParsableCommand {
         ])
 
     /// Sets up the process (OpenMP's wait policy), then parses the command line and runs it.
+    ///
+    /// A command line that does not parse or validate gets one line on standard error, as every
+    /// other error does (`latent train: error: --epochs must be positive; latent train --help
+    /// lists the options`), and ArgumentParser's exit code; `--help` and `--version` print as usual.
     static func main() {
         OpenMPEnvironment.ensurePassiveWaiting()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            FileHandle.standardError.write(Data((oneLine(for: error, arguments: arguments) + "\n").utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The error's message on one line, naming the command given and where its options are listed.
+    static func oneLine(for error: any Error, arguments: [String]) -> String {
+        let names = configuration.subcommands.map { $0._commandName }
+        let command = (["latent"] + arguments.prefix { names.contains($0) || $0 == "info" || $0 == "grid"
+            || $0 == "sample" }.prefix(2)).joined(separator: " ")
+        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let trimmed = message.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        return "\(command): error: \(trimmed); \(command) --help lists the options"
     }
 }
 

@@ -358,6 +358,26 @@ struct CommandParsingTests {
         }
     }
 
+    /// A command line that does not parse is one line naming the command, the problem and
+    /// where the options are listed, as every other error.
+    @Test func parseErrorsAreOneLine() {
+        for (arguments, expected) in [
+            (["train", "vae", "--epochs", "0", "--out", "x"],
+             "latent train: error: --epochs must be positive; latent train --help lists the options"),
+            (["sample"], "latent sample: error: Missing expected argument '--run <run>'; latent sample --help lists the options"),
+            (["data", "info"], "latent data info: error: Missing expected argument '<dataset>'; latent data info --help lists the options"),
+        ] {
+            do {
+                _ = try Latent.parseAsRoot(arguments)
+                Issue.record("\(arguments) parsed")
+            } catch {
+                let line = Latent.oneLine(for: error, arguments: arguments)
+                #expect(line == expected)
+                #expect(!line.contains("\n"))
+            }
+        }
+    }
+
     @Test func errorMessagesOfValidationNameTheOption() {
         do {
             _ = try TrainCommand.parse(["vae", "--out", "r", "--hidden", "20,x"])
