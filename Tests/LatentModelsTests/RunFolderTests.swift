@@ -97,6 +97,21 @@ struct RunFolderTests {
 
     // MARK: - What a resume may change
 
+    /// Hidden temporary files of atomic writes that a killed process left are removed when the
+    /// run is resumed; those of a running process are kept.
+    @Test func resumeRemovesStaleTemporaryFiles() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
+        // 2^22 + 1 is above Linux's largest process number, so no process has it.
+        let stale = ["\(folder)/.config.json.tmp-4194305", "\(folder)/.report.html.tmp-4194305"]
+        let running = "\(folder)/.report.html.tmp-1"
+        for path in stale + [running] { FileManager.default.createFile(atPath: path, contents: Data("x".utf8)) }
+        _ = try RunFolder(creating: folder, resuming: true)
+        for path in stale { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+        #expect(FileManager.default.fileExists(atPath: running))
+    }
+
     /// A resume on another dataset (of the same shape) is refused, naming both, before
     /// `config.json` changes.
     @Test func resumingOnAnotherDatasetIsRefused() throws {

@@ -49,6 +49,7 @@ public struct RunFolder: Sendable {
                 throw RunError("--resume: \(path) holds no checkpoint.safetensors to resume from")
             }
             try checkWritable()
+            removeStaleAtomicFiles()
             return
         }
         if manager.fileExists(atPath: checkpointURL.path) {
@@ -59,6 +60,22 @@ public struct RunFolder: Sendable {
             throw RunError("cannot create run folder \(path): \(String(cString: strerror(failure)))")
         }
         try checkWritable()
+    }
+
+    /// Removes the hidden temporary files `.<name>.tmp-<pid>` that ``AtomicFile`` writes
+    /// (`config.json`, `report.html`, `metrics.jsonl`) and a killed process left behind: those
+    /// of processes that no longer run, or of this one's process number, which writes none
+    /// while a run folder opens.
+    func removeStaleAtomicFiles() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        for entry in entries where entry.hasPrefix(".") {
+            guard let marker = entry.range(of: ".tmp-", options: .backwards),
+                  let process = Int32(entry[marker.upperBound...])
+            else { continue }
+            if process == getpid() || (kill(process, 0) != 0 && errno == ESRCH) {
+                try? FileManager.default.removeItem(at: url.appendingPathComponent(entry))
+            }
+        }
     }
 
     /// Creates `folder` and its missing parents, as `mkdir -p`; returns 0 or the `errno` of the
