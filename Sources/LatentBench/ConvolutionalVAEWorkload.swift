@@ -46,15 +46,9 @@ struct ConvolutionalVAEWorkload {
             }
             return total / Double(test.count)
         }
-        let timed = times.dropFirst().sorted()
-        return [
-            ("name", .text("W4")), ("workload", .text("conv-vae")),
-            ("sec_per_epoch", .number(timed[timed.count / 2])),
-            ("first_epoch_sec", .number(times[0])), ("epochs", .integer(epochs)),
-            ("batches", .integer(min(limit ?? loader.batchCount, loader.batchCount))),
-            ("train_loss", .number(trainLoss / Double(max(seen, 1)))),
-            ("test_loss", .number(testLoss)),
-            ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
-        ]
+        return epochReport(
+            name: "W4", workload: "conv-vae", epochTimes: times,
+            batches: min(limit ?? loader.batchCount, loader.batchCount),
+            trainLoss: trainLoss / Double(max(seen, 1)), testLoss: testLoss)
     }
 }

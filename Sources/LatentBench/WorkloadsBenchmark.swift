@@ -176,15 +176,25 @@ struct VAEWorkload {
             }
             return total / Double(test.count)
         }
-        let timed = times.dropFirst().sorted()
-        return [
-            ("name", .text("W1")), ("workload", .text("mlp-vae")),
-            ("sec_per_epoch", .number(timed[timed.count / 2])),
-            ("first_epoch_sec", .number(times[0])), ("epochs", .integer(epochs)),
-            ("batches", .integer(min(limit ?? loader.batchCount, loader.batchCount))),
-            ("train_loss", .number(trainLoss / Double(max(seen, 1)))),
-            ("test_loss", .number(testLoss)),
-            ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
-        ]
+        return epochReport(
+            name: "W1", workload: "mlp-vae", epochTimes: times,
+            batches: min(limit ?? loader.batchCount, loader.batchCount),
+            trainLoss: trainLoss / Double(max(seen, 1)), testLoss: testLoss)
     }
+}
+
+/// The JSON line of a workload timed in epochs: the median of epochs 2...N, the first epoch
+/// apart (it warms the caches and the storage pool), the losses and the peak memory.
+func epochReport(
+    name: String, workload: String, epochTimes times: [Double], batches: Int, trainLoss: Double, testLoss: Double
+) -> [(String, Report.Value)] {
+    let timed = times.dropFirst().sorted()
+    return [
+        ("name", .text(name)), ("workload", .text(workload)),
+        ("sec_per_epoch", .number(timed[timed.count / 2])),
+        ("first_epoch_sec", .number(times[0])), ("epochs", .integer(times.count)),
+        ("batches", .integer(batches)),
+        ("train_loss", .number(trainLoss)), ("test_loss", .number(testLoss)),
+        ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
+    ]
 }
