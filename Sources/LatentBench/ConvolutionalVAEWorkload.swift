@@ -24,19 +24,10 @@ struct ConvolutionalVAEWorkload {
         let optimizer = Adam(learningRate: 1e-3)
         let loader = DataLoader(dataset: training, batchSize: 128, shuffles: true, dropsLast: false, seed: 1)
         var noise = SplitMix64(seed: 2)
-        var times: [Double] = []
-        var trainLoss = 0.0, seen = 0
-        for epoch in 0..<epochs {
-            let start = now()
-            trainLoss = 0
-            seen = 0
-            for batch in loader.batches(epoch: epoch).prefix(limit ?? Int.max) {
-                let objective = model.objective(batch.examples, using: &noise)
-                trainLoss += Double(objective.bound.scalar) * Double(batch.examples.shape[0])
-                seen += batch.examples.shape[0]
-                optimizer.update(parameters, with: objective.loss.gradients(withRespectTo: parameters.map(\.value)))
-            }
-            times.append(now() - start)
+        let (times, trainLoss) = timedEpochs(loader: loader, epochs: epochs, batches: limit) { examples in
+            let objective = model.objective(examples, using: &noise)
+            optimizer.update(parameters, with: objective.loss.gradients(withRespectTo: parameters.map(\.value)))
+            return Double(objective.bound.scalar) * Double(examples.shape[0])
         }
         let testLoss = withoutGradients { () -> Double in
             var total = 0.0
@@ -49,6 +40,6 @@ struct ConvolutionalVAEWorkload {
         return epochReport(
             name: "W4", workload: "conv-vae", epochTimes: times,
             batches: min(limit ?? loader.batchCount, loader.batchCount),
-            trainLoss: trainLoss / Double(max(seen, 1)), testLoss: testLoss)
+            trainLoss: trainLoss, testLoss: testLoss)
     }
 }

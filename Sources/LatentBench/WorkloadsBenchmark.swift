@@ -153,20 +153,11 @@ struct VAEWorkload {
         let loader = DataLoader(
             dataset: training, batchSize: 128, shuffles: true, dropsLast: false, seed: 1)
         var generator = SplitMix64(seed: 2)
-        var times: [Double] = []
-        var trainLoss = 0.0, seen = 0
-        for epoch in 0..<epochs {
-            let start = now()
-            trainLoss = 0
-            seen = 0
-            for batch in loader.batches(epoch: epoch).prefix(limit ?? Int.max) {
-                let x = batch.examples.reshaped(to: [-1, 784])
-                let loss = loss(x, using: &generator)
-                trainLoss += Double(loss.scalar)
-                seen += x.shape[0]
-                optimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
-            }
-            times.append(now() - start)
+        let (times, trainLoss) = timedEpochs(loader: loader, epochs: epochs, batches: limit) { examples in
+            let x = examples.reshaped(to: [-1, 784])
+            let loss = loss(x, using: &generator)
+            optimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
+            return Double(loss.scalar)
         }
         let testLoss = withoutGradients { () -> Double in
             var total = 0.0
@@ -179,8 +170,29 @@ struct VAEWorkload {
         return epochReport(
             name: "W1", workload: "mlp-vae", epochTimes: times,
             batches: min(limit ?? loader.batchCount, loader.batchCount),
-            trainLoss: trainLoss / Double(max(seen, 1)), testLoss: testLoss)
+            trainLoss: trainLoss, testLoss: testLoss)
     }
+}
+
+/// Trains `epochs` epochs of `loader`'s batches (the first `batches` of each, if given) with
+/// `step`, which takes a batch's examples and returns its summed loss; returns each epoch's
+/// seconds and the last epoch's loss per example.
+func timedEpochs(
+    loader: DataLoader, epochs: Int, batches limit: Int?, step: (Tensor) -> Double
+) -> (times: [Double], trainLoss: Double) {
+    var times: [Double] = []
+    var total = 0.0, seen = 0
+    for epoch in 0..<epochs {
+        let start = now()
+        total = 0
+        seen = 0
+        for batch in loader.batches(epoch: epoch).prefix(limit ?? Int.max) {
+            total += step(batch.examples)
+            seen += batch.examples.shape[0]
+        }
+        times.append(now() - start)
+    }
+    return (times, total / Double(max(seen, 1)))
 }
 
 /// The JSON line of a workload timed in epochs: the median of epochs 2...N, the first epoch
