@@ -65,9 +65,13 @@ public struct PNGImage: Equatable, Sendable {
 
     /// Writes the image as a PNG file.
     ///
+    /// - Returns: the file's bytes, for a caller that keeps them too (a TensorBoard image).
     /// - Throws: `DataError.cannotWrite` when the file cannot be written.
-    public func write(to path: String) throws {
-        try writeFile(encoded(), to: path)
+    @discardableResult
+    public func write(to path: String) throws -> [UInt8] {
+        let bytes = encoded()
+        try writeFile(bytes, to: path)
+        return bytes
     }
 
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

@@ -35,13 +35,12 @@ public enum AdversarialPictures {
     @discardableResult
     public static func write(
         model: AdversarialNetwork, data: Dataset, folder: RunFolder, seed: UInt64, step: Int?
-    ) throws -> PNGImage? {
+    ) throws -> RunPicture? {
         let suffix = step.map { String(format: "-step-%06d", $0) } ?? ""
         if model.configuration.isImage {
             let (input, columns) = fixedInput(model: model, seed: seed)
             let image = ImageGrid.render(model.sample(input: input), columns: columns, valueRange: 0...1)
-            try write(image, to: folder.file("samples\(suffix).png"))
-            return image
+            return try RunPicture.write(image, to: folder.file("samples\(suffix).png"))
         } else if model.configuration.exampleShape == [2] {
             var random = SplitMix64(seed: seed).derived(0x5CA7)
             let count = 2500
@@ -50,7 +49,7 @@ public enum AdversarialPictures {
             let samples = model.sample(count: count, labels: labels, using: &random)
             let shown = data.subset(0..<min(count, data.count)).examples
             let scatter = ScatterPlot.comparing(data: model.toDataSpace(shown), samples: samples)
-            try write(scatter, to: folder.file("scatter\(suffix).png"))
+            let picture = try RunPicture.write(scatter, to: folder.file("scatter\(suffix).png"))
             if step == nil {
                 // The final scatter's points, for mode-coverage scoring with any tool.
                 do {
@@ -59,16 +58,8 @@ public enum AdversarialPictures {
                     throw RunError("cannot write \(folder.file("samples.npy").path): \(error)")
                 }
             }
-            return scatter
+            return picture
         }
         return nil
-    }
-
-    private static func write(_ image: PNGImage, to url: URL) throws {
-        do {
-            try image.write(to: url.path)
-        } catch {
-            throw RunError("cannot write \(url.path): \(error)")
-        }
     }
 }

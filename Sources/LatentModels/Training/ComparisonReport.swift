@@ -51,14 +51,14 @@ public enum ComparisonReport {
 
             """
         html += "<h2>Runs</h2><table><tr><th>run</th><th>model</th><th>dataset</th><th>options</th></tr>"
-        let differing = differingOptions(runs)
-        for (run, options) in zip(runs, differing) {
+        let options = comparedOptions(runs)
+        for (run, options) in zip(runs, options.own) {
             html += "<tr><td>\(escape(run.name))</td><td>\(escape(run.configuration.model))</td>"
                 + "<td>\(escape(run.configuration.dataset))</td><td><code>\(escape(options))</code></td></tr>"
         }
         html += "</table>\n"
-        if runs.count > 1, let shared = sharedOptions(runs), !shared.isEmpty {
-            html += "<p>Options of every run: <code>\(escape(shared))</code></p>\n"
+        if runs.count > 1, !options.shared.isEmpty {
+            html += "<p>Options of every run: <code>\(escape(options.shared))</code></p>\n"
         }
 
         let finals = runs.map(lastFigures)
@@ -103,22 +103,19 @@ public enum ComparisonReport {
     }
 
     /// Each run's recorded options that are not the same in every run (all of them for a
-    /// single run); continuation options and the run folder are left out.
-    static func differingOptions(_ runs: [Run]) -> [String] {
+    /// single run), and those every run was given, in the first run's order; continuation
+    /// options and the run folder are left out.
+    static func comparedOptions(_ runs: [Run]) -> (own: [String], shared: String) {
         let groups = runs.map(optionGroups)
-        guard runs.count > 1 else { return groups.map { $0.isEmpty ? "(the defaults)" : $0.joined(separator: " ") } }
+        guard runs.count > 1 else {
+            return (groups.map { $0.isEmpty ? "(the defaults)" : $0.joined(separator: " ") }, "")
+        }
         let shared = groups.dropFirst().reduce(Set(groups[0])) { $0.intersection($1) }
-        return groups.map { options in
+        let own = groups.map { options in
             let own = options.filter { !shared.contains($0) }
             return own.isEmpty ? "(no others)" : own.joined(separator: " ")
         }
-    }
-
-    /// The options every run was given, in the first run's order, or `nil` for one run.
-    static func sharedOptions(_ runs: [Run]) -> String? {
-        let groups = runs.map(optionGroups)
-        guard let first = groups.first, groups.count > 1 else { return nil }
-        return first.filter { option in groups.allSatisfy { $0.contains(option) } }.joined(separator: " ")
+        return (own, groups[0].filter(shared.contains).joined(separator: " "))
     }
 
     /// A run's recorded options, each with its value (`--learning-rate 1e-3`), without the run

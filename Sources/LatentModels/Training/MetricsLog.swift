@@ -1,5 +1,4 @@
 import Foundation
-import LatentData
 import LatentNN
 
 #if canImport(Glibc)
@@ -92,9 +91,9 @@ public final class MetricsLog {
     }
 
     /// Adds a picture to the event file under `tag` at `step` (a sample grid as training goes).
-    public func appendImage(_ image: PNGImage, tag: String, step: Int) {
-        events?.addImage(tag: tag, png: image.encoded(), width: image.width, height: image.height,
-                         channels: image.channels, step: step, wallTime: Date().timeIntervalSince1970)
+    public func appendImage(_ picture: RunPicture, tag: String, step: Int) {
+        events?.addImage(tag: tag, png: picture.png, width: picture.image.width, height: picture.image.height,
+                         channels: picture.image.channels, step: step, wallTime: Date().timeIntervalSince1970)
     }
 
     /// Reads every record of a log, skipping lines that are not JSON objects.

@@ -15,7 +15,7 @@ public enum VariationalPictures {
             if model.configuration.imageShape == [2] {
                 var generator = SplitMix64(seed: seed).derived(0x5A)
                 let points = samples(model: model, count: min(test.count, 2500), labels: nil, temperature: 1, using: &generator)
-                try writeImage(ScatterPlot.comparing(data: test.examples, samples: points), to: folder.file("samples.png"))
+                try RunPicture.write(ScatterPlot.comparing(data: test.examples, samples: points), to: folder.file("samples.png"))
             }
             return
         }
@@ -36,14 +36,13 @@ public enum VariationalPictures {
     @discardableResult
     public static func writeSamples(
         model: VariationalAutoencoder, to url: URL, seed: UInt64, count: Int = 64
-    ) throws -> PNGImage? {
+    ) throws -> RunPicture? {
         guard isImage(model) else { return nil }
         var generator = SplitMix64(seed: seed).derived(0x5A)
         let labels = model.configuration.isConditional ? (0..<count).map { $0 % model.configuration.classCount } : nil
         let images = samples(model: model, count: count, labels: labels, temperature: 1, using: &generator)
         let picture = ImageGrid.render(images, columns: model.configuration.isConditional ? model.configuration.classCount : 8)
-        try writeImage(picture, to: url)
-        return picture
+        return try RunPicture.write(picture, to: url)
     }
 
     /// Means of p(x|z) for z ~ N(0, temperature²·I): `[count, channels, height, width]`.
@@ -176,16 +175,7 @@ public enum VariationalPictures {
 
     /// Writes images as a PNG grid.
     public static func writePNG(_ images: Tensor, columns: Int, to url: URL) throws {
-        try writeImage(ImageGrid.render(images, columns: columns), to: url)
-    }
-
-    /// Writes a picture, turning a failure into a one-line error naming the file.
-    static func writeImage(_ picture: PNGImage, to url: URL) throws {
-        do {
-            try picture.write(to: url.path)
-        } catch {
-            throw RunError("cannot write \(url.path): \(error)")
-        }
+        try RunPicture.write(ImageGrid.render(images, columns: columns), to: url)
     }
 
     static func slerp(_ a: [Float], _ b: [Float], _ t: Float) -> [Float] {
