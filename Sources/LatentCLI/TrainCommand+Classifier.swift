@@ -16,6 +16,8 @@ extension TrainCommand {
             configuration.imageShape = training.exampleShape
             configuration.classCount = training.classCount ?? 10
             if classifierArchitecture == .mlp { configuration.featureCount = 256; configuration.dropout = 0 }
+            if let classifierFeatures { configuration.featureCount = classifierFeatures }
+            if let classifierDropout { configuration.dropout = classifierDropout }
             // Standardise by the training set's own statistics (for MNIST, 0.1307 and 0.3081).
             let statistics = training.examples.withUnsafeScalars { values -> (Float, Float) in
                 let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))

@@ -22,7 +22,7 @@ extension TrainCommand {
         for name in ["--baseline", "--no-baseline"] { users[name] = [.vae, .betaVAE, .cvae] }
         users["--info-weight"] = [.infogan]
         users["--projection"] = [.cgan]
-        for name in ["--learning-rate-decay", "--classifier-architecture"] { users[name] = [.classifier] }
+        for name in ["--learning-rate-decay", "--classifier-architecture", "--classifier-features", "--classifier-dropout"] { users[name] = [.classifier] }
         users["--test-limit"] = variationalModels.union([.classifier])
         for name in ["--checkpoint-every", "--sample-every", "--architecture", "--width"] {
             users[name] = variationalModels.union(adversarialModels)

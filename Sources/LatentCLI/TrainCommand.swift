@@ -65,6 +65,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Classifier architecture: conv (two conv layers, the shipped feature extractor) or mlp (784-256-10).")
     var classifierArchitecture: ClassifierConfiguration.Architecture = .conv
 
+    @Option(help: "Classifier: width of the penultimate (feature) layer, the features latent eval reads (default: 128 for conv, 256 for mlp).")
+    var classifierFeatures: Int?
+
+    @Option(help: "Classifier: dropout probability before the output layer during training (default: 0.25 for conv, 0 for mlp).")
+    var classifierDropout: Float?
+
     @Option(help: """
         Layers: mlp, convolutional (or conv), or maxout (the GAN paper's D; adversarial models \
         only) (default: mlp for the variational models, each GAN recipe's own).
@@ -92,6 +98,7 @@ struct TrainCommand: ParsableCommand {
         if let logEvery, logEvery <= 0 { throw ValidationError("--log-every must be positive.") }
         if let trainingLimit, trainingLimit <= 0 { throw ValidationError("--training-limit must be positive.") }
         if let width, width <= 0 { throw ValidationError("--width must be positive.") }
+        if let classifierFeatures, classifierFeatures <= 0 { throw ValidationError("--classifier-features must be positive.") }
         if architecture == .maxout, model.variationalKind != nil {
             throw ValidationError("--architecture maxout is the GAN paper's discriminator; \(model.rawValue) takes mlp or convolutional.")
         }

@@ -102,7 +102,10 @@ struct EvalCommandTests {
         _ = try evaluate(["--run", run, "--metrics", "nearest-neighbours"])
         #expect(FileManager.default.fileExists(atPath: run + "/nearest-neighbours.png"))
 
-        try train(["classifier", "--dataset", data, "--epochs", "1", "--out", folder + "/classifier"])
+        try train(["classifier", "--dataset", data, "--epochs", "1", "--classifier-features", "12",
+                   "--classifier-dropout", "0.1", "--out", folder + "/classifier"])
+        let trained = try #require(try RunFolder(creating: folder + "/classifier", resuming: true).readConfiguration().classifier)
+        #expect(trained.featureCount == 12 && trained.dropout == 0.1)
         let matched = try evaluate(["--run", run, "--samples", "8", "--classifier", folder + "/classifier",
                                     "--metrics", "frechet,classifier-score"])
         #expect(matched[.frechetDistance] != nil && matched[.classifierScore] != nil)

@@ -42,7 +42,7 @@ struct FloatOptionTests {
     @Test func valuesOutsideTheirRangeAreRefused() {
         for argument in [
             "--learning-rate=-1", "--output-std=0", "--beta=-0.5", "--beta2=1", "--momentum=1.5",
-            "--dropout=1", "--ema-decay=-0.1", "--clip=0", "--learning-rate-decay=0",
+            "--dropout=1", "--ema-decay=-0.1", "--clip=0", "--learning-rate-decay=0", "--classifier-dropout=1",
         ] {
             do {
                 _ = try TrainCommand.parse(["gan", "--out", "r", argument])

@@ -35,6 +35,7 @@ extension TrainCommand {
         [
             ("--learning-rate", learningRate, .positive),
             ("--learning-rate-decay", learningRateDecay, .positive),
+            ("--classifier-dropout", classifierDropout, .fraction),
             ("--output-std", variational.outputStd, .positive),
             ("--beta", variational.beta, .nonNegative),
             ("--final-learning-rate", variational.finalLearningRate, .positive),
