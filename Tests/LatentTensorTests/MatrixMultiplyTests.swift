@@ -70,10 +70,13 @@ struct MatrixMultiplyTests {
     @Test(arguments: transposes)
     mutating func splitProductsMatchNaiveLoop(transposingSelf: Bool, transposingOther: Bool) {
         #expect(300 * 2 * 515 < GEMM.splitWork && 300 * 515 >= GEMM.splitOutput)
-        for (m, k, n) in [(131, 97, 83), (17, 120, 613), (1, 2048, 515), (300, 2, 515)] {
-            expectProductMatchesNaiveLoop(
-                m: m, k: k, n: n, transposingSelf: transposingSelf, transposingOther: transposingOther,
-                tolerance: 1e-4)
+        // Two threads even where the tests run with OMP_NUM_THREADS=1, so the products split.
+        Parallel.withThreadCount(2) {
+            for (m, k, n) in [(131, 97, 83), (17, 120, 613), (1, 2048, 515), (300, 2, 515)] {
+                expectProductMatchesNaiveLoop(
+                    m: m, k: k, n: n, transposingSelf: transposingSelf, transposingOther: transposingOther,
+                    tolerance: 1e-4)
+            }
         }
     }
 
@@ -87,10 +90,12 @@ struct MatrixMultiplyTests {
         a.scalars.withUnsafeBufferPointer { a in
             b.scalars.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    GEMM.multiply(
-                        transposingA: false, transposingB: false, m: m, n: n, k: k, alpha: 2,
-                        a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n, beta: 0.5,
-                        c: c.baseAddress!, ldc: n)
+                    Parallel.withThreadCount(2) {
+                        GEMM.multiply(
+                            transposingA: false, transposingB: false, m: m, n: n, k: k, alpha: 2,
+                            a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n, beta: 0.5,
+                            c: c.baseAddress!, ldc: n)
+                    }
                 }
             }
         }

@@ -9,8 +9,11 @@ struct ParallelTests {
     @Test(arguments: [0, 1, 5, 1 << 10, 1 << 10 + 1, 1 << 16 + 7])
     func splittingCoversEveryIndexOnce(count: Int) {
         let visited = Mutex<[Int]>([])
-        Parallel.splitting(count, grain: 1 << 9) { range in
-            visited.withLock { $0 += Array(range) }
+        // Two threads even where the tests run with OMP_NUM_THREADS=1, so the loop splits.
+        Parallel.withThreadCount(2) {
+            Parallel.splitting(count, grain: 1 << 9) { range in
+                visited.withLock { $0 += Array(range) }
+            }
         }
         #expect(visited.withLock { $0.sorted() } == Array(0..<count))
     }
@@ -23,6 +26,7 @@ struct ParallelTests {
         let totals = Mutex([Int](repeating: 0, count: callers))
         let nested = Atomic<Int>(0), wrongProducts = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            Parallel.withThreadCount(2) {
             for _ in 0..<rounds {
                 Parallel.splitting(count, grain: 1 << 10) { range in
                     let sum = range.reduce(0, +)
@@ -36,6 +40,7 @@ struct ParallelTests {
                 let a = Tensor(shape: [128, 128], repeating: 1)
                 let product = a.matmul(Tensor(shape: [128, 96], repeating: 2))
                 if !product.scalars.allSatisfy({ $0 == 256 }) { wrongProducts.wrappingAdd(1, ordering: .relaxed) }
+            }
             }
         }
         let expected = count * (count - 1) / 2 * rounds

@@ -18,8 +18,18 @@ public enum Parallel {
     /// when `OMP_NUM_THREADS` asks for fewer (the variable that limits oneDNN's convolutions),
     /// unless ``setThreadCount(_:)`` says otherwise.
     public static var threadCount: Int {
+        if let scoped = scopedThreadCount { return scoped }
         let configured = configuredThreads.load(ordering: .relaxed)
         return configured > 0 ? configured : defaultThreadCount
+    }
+
+    @TaskLocal private static var scopedThreadCount: Int?
+
+    /// Runs `body` with ``threadCount`` set to `count` on this task only (other threads and
+    /// tasks keep theirs): tests use it to run the split paths under `OMP_NUM_THREADS=1`.
+    /// Loops split only as far as the worker pool has threads.
+    public static func withThreadCount<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        try $scopedThreadCount.withValue(max(1, count), operation: body)
     }
 
     /// Sets the number of threads element-wise kernels use; 0 restores the default.
