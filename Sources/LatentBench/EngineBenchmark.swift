@@ -43,7 +43,7 @@ struct EngineBenchmark: ParsableCommand {
             for (m, k, n) in [(128, 784, 400), (512, 512, 512)] { gemm(m: m, k: k, n: n, timer: timer) }
         }
         if chosen.contains("conv2d") {
-            for layer in ConvolutionLayer.dcgan {
+            for layer in ConvolutionLayer.measured {
                 for implementation in ConvolutionImplementation.allCases {
                     ConvolutionImplementation.with(implementation) { convolution(layer, timer: timer) }
                 }
@@ -85,7 +85,7 @@ struct EngineBenchmark: ParsableCommand {
 
     // MARK: - Convolution
 
-    /// Forward and backward milliseconds of one layer, batch 64.
+    /// Forward and backward milliseconds of one layer.
     private func convolution(_ layer: ConvolutionLayer, timer: Timer) {
         var generator = SplitMix64(seed: 2)
         let input = Tensor(randomNormal: layer.inputShape, using: &generator)
@@ -144,15 +144,18 @@ struct EngineBenchmark: ParsableCommand {
     }
 }
 
-/// One convolution of the DCGAN on 28×28 MNIST, batch 64: the discriminator's strided
-/// convolutions and the generator's transposed convolutions (4×4 kernels, stride 2, padding 1).
+/// One convolution layer (4×4 kernels, stride 2, padding 1): the four of the DCGAN on 28×28
+/// MNIST at batch 64 (the discriminator's strided convolutions, the generator's transposed
+/// ones), then first and last layers with few channels on one side, where
+/// ``ConvolutionImplementation/automatic`` chooses pass by pass: the convolutional VAE's first
+/// layer (batch 128), an RGB image's first and last layers, and one with 8 input channels.
 struct ConvolutionLayer {
     let name: String
     let inputShape: [Int]
     let filterShape: [Int]
     let isTransposed: Bool
 
-    static let dcgan = [
+    static let measured = [
         ConvolutionLayer(
             name: "discriminator.conv1", inputShape: [64, 1, 28, 28], filterShape: [64, 1, 4, 4],
             isTransposed: false),
@@ -165,6 +168,15 @@ struct ConvolutionLayer {
         ConvolutionLayer(
             name: "generator.deconv2", inputShape: [64, 64, 14, 14], filterShape: [64, 1, 4, 4],
             isTransposed: true),
+        ConvolutionLayer(
+            name: "conv-vae.conv1", inputShape: [128, 1, 28, 28], filterShape: [32, 1, 4, 4],
+            isTransposed: false),
+        ConvolutionLayer(
+            name: "rgb.conv1", inputShape: [64, 3, 32, 32], filterShape: [32, 3, 4, 4], isTransposed: false),
+        ConvolutionLayer(
+            name: "rgb.deconv2", inputShape: [64, 32, 16, 16], filterShape: [32, 3, 4, 4], isTransposed: true),
+        ConvolutionLayer(
+            name: "channels8.conv", inputShape: [64, 8, 28, 28], filterShape: [32, 8, 4, 4], isTransposed: false),
     ]
 
     /// Multiply-adds per output scalar.
@@ -203,10 +215,13 @@ struct ConvolutionLayer {
 struct Timer {
     let repetitions: Int
 
-    /// The median seconds of `body` over the repetitions, after two untimed runs.
+    /// The median seconds of `body` over the repetitions, after untimed runs: two, and more
+    /// until 200 ms have passed (the first convolution measured in a process ran 1.7× slower
+    /// after two untimed passes or after 20 ms of them, as fast as later ones after 200 ms).
     func median(_ body: () -> Void) -> Double {
+        let warm = DispatchTime.now().uptimeNanoseconds + 200_000_000
         body()
-        body()
+        repeat { body() } while DispatchTime.now().uptimeNanoseconds < warm
         var times: [Double] = []
         for _ in 0..<repetitions {
             let start = DispatchTime.now().uptimeNanoseconds

@@ -92,6 +92,63 @@ struct ConvolutionTests {
         }
     }
 
+    /// im2col shares a batch out over the worker pool in parts of consecutive images (each
+    /// filter-gradient part summing into its own buffer): batches of 1, 2, 3 and 5 images, so
+    /// parts are uneven and single, match the direct loops in all three passes.
+    @Test(arguments: [1, 2, 3, 5])
+    mutating func im2colSplitOverImagesMatchesDirectLoops(batch: Int) {
+        let input = Tensor(randomNormal: [batch, 2, 7, 6], using: &generator)
+        let filter = Tensor(randomNormal: [5, 2, 3, 3], using: &generator)
+        let bias = Tensor(randomNormal: [5], using: &generator)
+        let upstream = Tensor(randomNormal: [batch, 5, 4, 3], using: &generator)
+        let transposedBias = Tensor(randomNormal: [2], using: &generator)
+        // Two threads even where the tests run with OMP_NUM_THREADS=1, so the batch splits.
+        Parallel.withThreadCount(2) {
+            ConvolutionImplementation.with(.im2col) {
+                let forward = input.conv2d(filter: filter, bias: bias, stride: 2, padding: 1)
+                #expect(Close.tensors(
+                    forward, Reference.convolution(input, filter, bias: bias, stride: 2, padding: 1), tolerance: 1e-5))
+                let transposed = upstream.convTranspose2d(
+                    filter: filter, bias: transposedBias, stride: 2, padding: 1, outputPadding: 1)
+                #expect(Close.tensors(
+                    transposed,
+                    Reference.transposedConvolution(
+                        upstream, filter, bias: transposedBias, stride: 2, padding: 1, outputPadding: 1),
+                    tolerance: 1e-5))
+                let gradient = Tensor.conv2dFilterGradient(
+                    input: input, upstream: upstream, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+                #expect(Close.tensors(
+                    gradient,
+                    Reference.filterGradient(input, upstream, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1),
+                    tolerance: 1e-4))
+            }
+        }
+    }
+
+    /// The default chooses pass by pass (primitives for the forward and filter passes from 16
+    /// output channels, for backward-data from 8 input channels as well): an image's first
+    /// layer with 1 and with 3 channels and a layer with 8 input channels match the direct
+    /// loops in all three passes.
+    @Test(arguments: [1, 3, 8])
+    mutating func automaticChoiceMatchesDirectLoops(inputChannels: Int) {
+        #expect(ConvolutionImplementation.inUse == .automatic)
+        let input = Tensor(randomNormal: [3, inputChannels, 12, 12], using: &generator)
+        let filter = Tensor(randomNormal: [16, inputChannels, 4, 4], standardDeviation: 0.2, using: &generator)
+        let upstream = Tensor(randomNormal: [3, 16, 6, 6], using: &generator)
+        #expect(Close.tensors(
+            input.conv2d(filter: filter, stride: 2, padding: 1),
+            Reference.convolution(input, filter, bias: nil, stride: 2, padding: 1), tolerance: 1e-4))
+        #expect(Close.tensors(
+            upstream.convTranspose2d(filter: filter, stride: 2, padding: 1),
+            Reference.transposedConvolution(upstream, filter, bias: nil, stride: 2, padding: 1, outputPadding: 0),
+            tolerance: 1e-4))
+        #expect(Close.tensors(
+            Tensor.conv2dFilterGradient(
+                input: input, upstream: upstream, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1),
+            Reference.filterGradient(input, upstream, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1),
+            tolerance: 1e-3))
+    }
+
     @Test func primitivesExistForTheDCGANShapes() {
         for (input, filter) in [([64, 1, 28, 28], [64, 1, 4, 4]), ([64, 64, 14, 14], [128, 64, 4, 4])] {
             let names = ConvolutionImplementation.primitiveNames(

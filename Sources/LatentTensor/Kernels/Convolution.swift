@@ -44,10 +44,10 @@ struct ConvolutionGeometry: Hashable, Sendable {
 /// patches, and the pass is a matrix product with the filter viewed as
 /// `[outputChannels, patchSize]`.
 enum Convolution {
-    /// Whether `g` goes to oneDNN's primitives first.
-    private static func usesPrimitives(_ g: ConvolutionGeometry) -> Bool {
+    /// Whether `pass` of `g` goes to oneDNN's primitives first.
+    private static func usesPrimitives(_ g: ConvolutionGeometry, _ pass: ConvolutionPrimitives.Pass) -> Bool {
         switch ConvolutionImplementation.current {
-        case .automatic: return Swift.min(g.inputChannels, g.outputChannels) >= 16
+        case .automatic: return ConvolutionImplementation.automaticUsesPrimitives(g, pass)
         case .primitives: return true
         case .im2col: return false
         }
@@ -58,7 +58,7 @@ enum Convolution {
         input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
     ) {
-        if usesPrimitives(g),
+        if usesPrimitives(g, .forward(bias: bias != nil)),
             ConvolutionPrimitives.execute(
                 g, .forward(bias: bias != nil),
                 arguments: [
@@ -70,8 +70,8 @@ enum Convolution {
             return
         }
         let patch = g.patchSize, pixels = g.outputPixels
-        withColumns(g) { columns in
-            for image in 0..<g.batch {
+        forImages(g) { _, images, columns in
+            for image in images {
                 let source = input + image * g.inputChannels * g.inputPixels
                 let target = output + image * g.outputChannels * pixels
                 let unfolded: UnsafePointer<Float>
@@ -100,7 +100,7 @@ enum Convolution {
         upstream: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         input: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
     ) {
-        if usesPrimitives(g),
+        if usesPrimitives(g, .backwardData),
             ConvolutionPrimitives.execute(
                 g, .backwardData,
                 arguments: [
@@ -118,8 +118,8 @@ enum Convolution {
             return
         }
         let patch = g.patchSize, pixels = g.outputPixels
-        withColumns(g) { columns in
-            for image in 0..<g.batch {
+        forImages(g) { _, images, columns in
+            for image in images {
                 let source = upstream + image * g.outputChannels * pixels
                 let target = input + image * g.inputChannels * g.inputPixels
                 for channel in 0..<g.inputChannels {
@@ -140,7 +140,7 @@ enum Convolution {
         input: UnsafePointer<Float>, upstream: UnsafePointer<Float>,
         filterGradient: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry
     ) {
-        if usesPrimitives(g),
+        if usesPrimitives(g, .backwardFilter),
             ConvolutionPrimitives.execute(
                 g, .backwardFilter,
                 arguments: [
@@ -156,8 +156,13 @@ enum Convolution {
             filterGradient.update(repeating: 0, count: g.outputChannels * patch)
             return
         }
-        withColumns(g) { columns in
-            for image in 0..<g.batch {
+        // Each part of the batch sums its images' products into a gradient of its own (the
+        // first part into `filterGradient` itself); the parts are added in order afterwards.
+        let parts = imageParts(g.batch).count, size = g.outputChannels * patch
+        let partial = parts > 1 ? TensorStorage(uninitializedCount: (parts - 1) * size) : nil
+        forImages(g) { part, images, columns in
+            let sum = part == 0 ? filterGradient : partial!.base + (part - 1) * size
+            for image in images {
                 let source = input + image * g.inputChannels * g.inputPixels
                 let unfolded: UnsafePointer<Float>
                 if let columns {
@@ -169,22 +174,49 @@ enum Convolution {
                 GEMM.multiply(
                     transposingA: false, transposingB: true, m: g.outputChannels, n: patch,
                     k: pixels, a: upstream + image * g.outputChannels * pixels, lda: pixels,
-                    b: unfolded, ldb: pixels, beta: image == 0 ? 0 : 1, c: filterGradient,
+                    b: unfolded, ldb: pixels, beta: image == images.lowerBound ? 0 : 1, c: sum,
                     ldc: patch)
+            }
+        }
+        if let partial {
+            for part in 1..<parts {
+                let source = partial.base + (part - 1) * size
+                for index in 0..<size { filterGradient[index] += source[index] }
             }
         }
     }
 
     // MARK: - Unfolding
 
-    /// Runs `body` with a scratch matrix of `patchSize × outputPixels` scalars, or `nil` when
-    /// the geometry needs none (a pointwise convolution reads the input as it is).
-    private static func withColumns(
-        _ g: ConvolutionGeometry, _ body: (UnsafeMutablePointer<Float>?) -> Void
+    /// The number and size of the parts the im2col passes split a batch of `batch` images
+    /// into: one per thread, at most one per image. The parts depend only on these counts, so
+    /// a pass sums in the same order whether the parts run on the worker pool or one after
+    /// another.
+    private static func imageParts(_ batch: Int) -> (count: Int, size: Int) {
+        let threads = Swift.max(1, Swift.min(Parallel.threadCount, (WorkerPool.shared?.workerCount ?? 0) + 1, batch))
+        let size = Swift.max(1, (batch + threads - 1) / threads)
+        // No part is left empty: 5 images on 4 threads are 3 parts of 2, 2 and 1.
+        return (Swift.max(1, (batch + size - 1) / size), size)
+    }
+
+    /// Runs `body(part, images, columns)` for each of the ``imageParts(_:)`` consecutive ranges
+    /// of the batch's images, on the worker pool when it is free (one small product per image
+    /// would leave all but one core idle), else one part after another on this thread. Each
+    /// part gets a scratch matrix of `patchSize × outputPixels` scalars of its own, or `nil`
+    /// when the geometry needs none (a pointwise convolution reads the input as it is); the
+    /// products inside a part run single-threaded.
+    private static func forImages(
+        _ g: ConvolutionGeometry, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>?) -> Void
     ) {
-        if g.isPointwise { return body(nil) }
-        let columns = TensorStorage(uninitializedCount: g.patchSize * g.outputPixels)
-        body(columns.base)
+        let (parts, size) = imageParts(g.batch)
+        func runPart(_ part: Int) {
+            let lower = Swift.min(g.batch, part * size), images = lower..<Swift.min(g.batch, lower + size)
+            if g.isPointwise { return body(part, images, nil) }
+            let columns = TensorStorage(uninitializedCount: g.patchSize * g.outputPixels)
+            body(part, images, columns.base)
+        }
+        if parts > 1, WorkerPool.shared?.run(chunks: parts, runPart) == true { return }
+        for part in 0..<parts { runPart(part) }
     }
 
     /// The output columns `lower..<upper` whose input column `column·stride − padding + offset`

@@ -3,10 +3,13 @@ import Synchronization
 
 /// Which code computes convolutions.
 public enum ConvolutionImplementation: String, Sendable, CaseIterable {
-    /// The default: oneDNN's primitives where both channel counts are at least 16, im2col +
-    /// GEMM elsewhere. oneDNN's direct kernels work on blocks of 16 channels; with one channel
-    /// on a side (an image's input or output layer) its backward-data kernel ran 10–20× slower
-    /// than im2col on the DCGAN shapes, while at 64 and 128 channels it ran 1.5–1.8× faster.
+    /// The default, pass by pass: oneDNN's primitives for the forward and backward-filter
+    /// passes wherever the convolution has at least 16 output channels, and for the
+    /// backward-data pass where it also has at least 8 input channels; im2col + GEMM elsewhere.
+    /// oneDNN's direct kernels work on blocks of 16 channels. With 1 or 3 input channels (an
+    /// image's first layer, or the last layer of a transposed stack) its forward and
+    /// backward-filter kernels ran 1.5–5× faster than im2col, but its backward-data kernel
+    /// 2–6× slower on one channel; at 8 input channels and above it was faster in all three.
     case automatic
     /// oneDNN's convolution primitives (forward, backward-data, backward-weights) in the layouts
     /// oneDNN picks, one call per pass, parallel over the batch.
@@ -15,6 +18,14 @@ public enum ConvolutionImplementation: String, Sendable, CaseIterable {
     case im2col
 
     @TaskLocal static var current = ConvolutionImplementation.automatic
+
+    /// The pass-by-pass choice of ``automatic``.
+    static func automaticUsesPrimitives(_ g: ConvolutionGeometry, _ pass: ConvolutionPrimitives.Pass) -> Bool {
+        switch pass {
+        case .forward, .backwardFilter: g.outputChannels >= 16
+        case .backwardData: g.outputChannels >= 16 && g.inputChannels >= 8
+        }
+    }
 
     /// The implementation in use here.
     public static var inUse: ConvolutionImplementation { current }
