@@ -28,6 +28,7 @@ extension TrainCommand {
             configuration.inputStandardDeviation = statistics.1
             return configuration
         }()
+        try configuration.validate()
         var options: ClassifierTrainingOptions
         if let savedOptions = saved?.classifierTraining {
             options = savedOptions

@@ -62,7 +62,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Classifier: multiply the learning rate by this after every epoch.")
     var learningRateDecay: Float = 0.7
 
-    @Option(help: "Classifier architecture: conv (two conv layers, the shipped feature extractor) or mlp (784-256-10).")
+    @Option(help: "Classifier architecture: conv (two conv layers, the shipped feature extractor) or mlp (one hidden layer, 256 wide by default).")
     var classifierArchitecture: ClassifierConfiguration.Architecture = .conv
 
     @Option(help: "Classifier: width of the penultimate (feature) layer, the features latent eval reads (default: 128 for conv, 256 for mlp).")

@@ -254,7 +254,10 @@ struct CommandParsingTests {
         #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--architecture", "maxout", "--out", "r"]) }
         #expect(throws: (any Error).self) { try TrainCommand.parse(["vae", "--architecture", "rnn", "--out", "r"]) }
         #expect(throws: (any Error).self) { try TrainCommand.parse(["dcgan", "--width", "0", "--out", "r"]) }
-        #expect(throws: (any Error).self) { try TrainCommand.parse(["classifier", "--classifier-features", "0", "--out", "r"]) }
+        let features = #expect(throws: (any Error).self) {
+            try TrainCommand.parse(["classifier", "--classifier-features", "0", "--out", "r"])
+        }
+        #expect(TrainCommand.message(for: features!) == "--classifier-features must be positive.")
     }
 
     /// End to end: a convolutional VAE trains on an MNIST slice, records its architecture, and

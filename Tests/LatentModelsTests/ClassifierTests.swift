@@ -38,6 +38,29 @@ struct ClassifierTests {
         #expect(model(Tensor(zeros: [2, 1, 28, 28])).shape == [2, 10])
     }
 
+    /// Settings a network cannot be built from are refused in one line, before any weight is
+    /// allocated: an edited config.json or an option out of range.
+    @Test func validationRefusesSettingsThatCannotWork() throws {
+        try ClassifierConfiguration().validate()
+        func refusal(_ change: (inout ClassifierConfiguration) -> Void) -> String {
+            var configuration = ClassifierConfiguration()
+            change(&configuration)
+            let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+            return error?.description ?? ""
+        }
+        #expect(refusal { $0.dropout = 1 }.contains("dropout must be in [0, 1), got 1.0"))
+        #expect(refusal { $0.dropout = .nan }.contains("dropout"))
+        #expect(refusal { $0.featureCount = 0 }.contains("positive feature count"))
+        #expect(refusal { $0.imageShape = [2] }.contains("got [2]"))
+        #expect(refusal { $0.imageShape = [1, 2, 2] }.contains("at least 4 × 4"))
+        #expect(refusal { $0.inputStandardDeviation = 0 }.contains("standard deviation"))
+        #expect(refusal { $0.featureCount = 100_000_000 }.contains("3136 × 100000000 weights"))
+        var mlp = ClassifierConfiguration()
+        mlp.architecture = .mlp
+        mlp.imageShape = [1, 2, 2]
+        try mlp.validate()
+    }
+
     /// Both architectures learn a three-class toy problem to ≥ 90% held-out accuracy in 3 epochs.
     @Test(arguments: [ClassifierConfiguration.Architecture.conv, .mlp])
     func learnsAToyProblem(architecture: ClassifierConfiguration.Architecture) throws {

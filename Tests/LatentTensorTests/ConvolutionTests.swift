@@ -1,4 +1,5 @@
-import LatentTensor
+import Foundation
+@testable import LatentTensor
 import TestSupport
 import Testing
 
@@ -97,6 +98,8 @@ struct ConvolutionTests {
     /// parts are uneven and single, match the direct loops in all three passes.
     @Test(arguments: [1, 2, 3, 5])
     mutating func im2colSplitOverImagesMatchesDirectLoops(batch: Int) {
+        // The split needs the worker pool, which a one-core machine does not have.
+        #expect(ProcessInfo.processInfo.activeProcessorCount > 1, "one core: nothing splits")
         let input = Tensor(randomNormal: [batch, 2, 7, 6], using: &generator)
         let filter = Tensor(randomNormal: [5, 2, 3, 3], using: &generator)
         let bias = Tensor(randomNormal: [5], using: &generator)
@@ -121,6 +124,22 @@ struct ConvolutionTests {
                     gradient,
                     Reference.filterGradient(input, upstream, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1),
                     tolerance: 1e-4))
+                // A 1×1 stride-1 convolution reads the images without unfolding them.
+                let pointwise = Tensor(randomNormal: [5, 2, 1, 1], using: &generator)
+                let pointwiseUpstream = Tensor(randomNormal: [batch, 5, 7, 6], using: &generator)
+                #expect(Close.tensors(
+                    input.conv2d(filter: pointwise, bias: bias),
+                    Reference.convolution(input, pointwise, bias: bias, stride: 1, padding: 0), tolerance: 1e-5))
+                #expect(Close.tensors(
+                    pointwiseUpstream.convTranspose2d(filter: pointwise, bias: transposedBias),
+                    Reference.transposedConvolution(
+                        pointwiseUpstream, pointwise, bias: transposedBias, stride: 1, padding: 0, outputPadding: 0),
+                    tolerance: 1e-5))
+                #expect(Close.tensors(
+                    Tensor.conv2dFilterGradient(
+                        input: input, upstream: pointwiseUpstream, kernelHeight: 1, kernelWidth: 1, stride: 1, padding: 0),
+                    Reference.filterGradient(input, pointwiseUpstream, kernelHeight: 1, kernelWidth: 1, stride: 1, padding: 0),
+                    tolerance: 1e-4))
             }
         }
     }
@@ -132,6 +151,16 @@ struct ConvolutionTests {
     @Test(arguments: [1, 3, 8])
     mutating func automaticChoiceMatchesDirectLoops(inputChannels: Int) {
         #expect(ConvolutionImplementation.inUse == .automatic)
+        let geometry = Tensor.geometry(
+            operation: "test", input: [3, inputChannels, 12, 12], filter: [16, inputChannels, 4, 4], stride: 2,
+            padding: 1)
+        #expect(ConvolutionImplementation.automaticUsesPrimitives(geometry, .forward(bias: false)))
+        #expect(ConvolutionImplementation.automaticUsesPrimitives(geometry, .backwardFilter))
+        #expect(ConvolutionImplementation.automaticUsesPrimitives(geometry, .backwardData) == (inputChannels >= 8))
+        let narrow = Tensor.geometry(
+            operation: "test", input: [3, 64, 12, 12], filter: [8, 64, 4, 4], stride: 2, padding: 1)
+        #expect(!ConvolutionImplementation.automaticUsesPrimitives(narrow, .forward(bias: true)))
+        #expect(!ConvolutionImplementation.automaticUsesPrimitives(narrow, .backwardData))
         let input = Tensor(randomNormal: [3, inputChannels, 12, 12], using: &generator)
         let filter = Tensor(randomNormal: [16, inputChannels, 4, 4], standardDeviation: 0.2, using: &generator)
         let upstream = Tensor(randomNormal: [3, 16, 6, 6], using: &generator)

@@ -30,6 +30,35 @@ public struct ClassifierConfiguration: Codable, Equatable, Sendable {
 
     /// The conv classifier for MNIST.
     public init() {}
+
+    /// Checks the settings as `latent train classifier` makes them, so that an edited
+    /// `config.json` or an option out of range gets a one-line error rather than a crash when
+    /// the network is built.
+    ///
+    /// - Throws: ``ConfigurationError`` naming the first value that cannot work.
+    public func validate() throws {
+        guard imageShape.count == 3, imageShape.allSatisfy({ $0 > 0 }) else {
+            throw ConfigurationError("the classifier's image shape must be [channels, height, width] of positive sizes, got \(imageShape)")
+        }
+        guard classCount >= 2, featureCount > 0 else {
+            throw ConfigurationError("the classifier needs at least 2 classes and a positive feature count, got \(classCount) and \(featureCount)")
+        }
+        guard dropout >= 0, dropout < 1 else {
+            throw ConfigurationError("the classifier's dropout must be in [0, 1), got \(dropout)")
+        }
+        guard inputStandardDeviation.isFinite, inputStandardDeviation > 0, inputMean.isFinite else {
+            throw ConfigurationError("the classifier's input mean and standard deviation must be finite and the deviation positive")
+        }
+        if architecture == .conv, imageShape[1] < 4 || imageShape[2] < 4 {
+            throw ConfigurationError("the conv classifier pools twice by 2 and needs images of at least 4 × 4, got \(imageShape); use --classifier-architecture mlp")
+        }
+        let inputs = architecture == .conv
+            ? 64 * Double(imageShape[1] / 4) * Double(imageShape[2] / 4)
+            : imageShape.reduce(1.0) { $0 * Double($1) }
+        try WeightSizeLimit.check(
+            [(inputs, Double(featureCount)), (Double(featureCount), Double(classCount))],
+            options: "--classifier-features")
+    }
 }
 
 /// An image classifier whose penultimate layer also serves as a feature extractor (FID-style

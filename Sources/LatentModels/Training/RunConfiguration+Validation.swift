@@ -15,12 +15,7 @@ extension RunConfiguration {
                         "epochs, batch size and log interval must be positive")
             try require(options.checkpointEvery >= 0 && options.sampleEvery >= 0, "intervals must not be negative")
         }
-        if let classifier {
-            try require(!classifier.imageShape.isEmpty && classifier.imageShape.allSatisfy { $0 > 0 },
-                        "example shape must be non-empty and positive, got \(classifier.imageShape)")
-            try require(classifier.classCount >= 2 && classifier.featureCount > 0,
-                        "the classifier needs at least 2 classes and a positive feature count")
-        }
+        try classifier?.validate()
         if let options = classifierTraining {
             try require(options.epochs > 0 && options.batchSize > 0 && options.logEvery > 0,
                         "epochs, batch size and log interval must be positive")

@@ -203,8 +203,9 @@ enum Convolution {
     /// of the batch's images, on the worker pool when it is free (one small product per image
     /// would leave all but one core idle), else one part after another on this thread. Each
     /// part gets a scratch matrix of `patchSize × outputPixels` scalars of its own, or `nil`
-    /// when the geometry needs none (a pointwise convolution reads the input as it is); the
-    /// products inside a part run single-threaded.
+    /// when the geometry needs none (a pointwise convolution reads the input as it is). On the
+    /// pool the products inside a part run single-threaded; when the parts run here, a large
+    /// product may still be shared out by ``GEMM`` if the pool has become free.
     private static func forImages(
         _ g: ConvolutionGeometry, _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>?) -> Void
     ) {

@@ -6,15 +6,18 @@ public enum ConvolutionImplementation: String, Sendable, CaseIterable {
     /// The default, pass by pass: oneDNN's primitives for the forward and backward-filter
     /// passes wherever the convolution has at least 16 output channels, and for the
     /// backward-data pass where it also has at least 8 input channels; im2col + GEMM elsewhere.
-    /// oneDNN's direct kernels work on blocks of 16 channels. With 1 or 3 input channels (an
+    /// oneDNN's direct kernels work on blocks of 16 channels. With one input channel (an
     /// image's first layer, or the last layer of a transposed stack) its forward and
-    /// backward-filter kernels ran 1.5–5× faster than im2col, but its backward-data kernel
-    /// 2–6× slower on one channel; at 8 input channels and above it was faster in all three.
+    /// backward-filter kernels ran within 1.5× of the split im2col either way, and about twice
+    /// as fast with three, but its backward-data kernel ran 5–11× slower on one channel and
+    /// 1.4–1.6× on three; at 8 input channels it was faster in all three passes
+    /// (docs/engine.md).
     case automatic
     /// oneDNN's convolution primitives (forward, backward-data, backward-weights) in the layouts
     /// oneDNN picks, one call per pass, parallel over the batch.
     case primitives
-    /// im2col + the engine's GEMM, image by image; also the fallback where a primitive is missing.
+    /// im2col + the engine's GEMM, the batch split over the cores; also the fallback where a
+    /// primitive is missing.
     case im2col
 
     @TaskLocal static var current = ConvolutionImplementation.automatic

@@ -25,9 +25,12 @@ public enum Parallel {
 
     @TaskLocal private static var scopedThreadCount: Int?
 
-    /// Runs `body` with ``threadCount`` set to `count` on this task only (other threads and
-    /// tasks keep theirs): tests use it to run the split paths under `OMP_NUM_THREADS=1`.
-    /// Loops split only as far as the worker pool has threads.
+    /// Runs `body` with ``threadCount`` set to `count` for the current task and the child
+    /// tasks it starts (a task-local value): other tasks and threads, the worker pool's
+    /// included, keep theirs. Tests use it to run the split paths under `OMP_NUM_THREADS=1`.
+    /// Loops split only as far as the worker pool has threads. Work that runs on a pool worker
+    /// reads the process's count; none splits again there, since the pool is busy with the job
+    /// that runs it.
     public static func withThreadCount<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
         try $scopedThreadCount.withValue(max(1, count), operation: body)
     }
