@@ -11,7 +11,7 @@ struct Latent: ParsableCommand {
         abstract: "Deep generative models (VAEs and GANs) in Swift: train, sample, evaluate.",
         version: LatentVersion.string,
         subcommands: [
-            TrainCommand.self, SampleCommand.self, EvalCommand.self, ReconstructCommand.self,
+            TrainCommand.self, SampleCommand.self, EvalCommand.self, ScoreCommand.self, ReconstructCommand.self,
             InterpolateCommand.self, TraverseCommand.self, ReportCommand.self, ModelsCommand.self, DataCommand.self,
         ])
 

@@ -33,6 +33,28 @@ public enum ImageFolder {
         }.sorted()
     }
 
+    /// Images of one size as examples `[count, channels, height, width]` with grey levels in
+    /// [0, 1]: with 1 channel a grey image's level (an alpha channel is dropped) or an RGB
+    /// image's red, with 3 an RGB image's colours or a grey level repeated.
+    public static func examples(_ images: [PNGImage], channels: Int) -> Tensor {
+        precondition(channels == 1 || channels == 3, "ImageFolder.examples: 1 or 3 channels, got \(channels)")
+        let (height, width) = (images.first?.height ?? 0, images.first?.width ?? 0)
+        let plane = height * width
+        return Tensor(shape: [images.count, channels, height, width]) { output in
+            for (index, image) in images.enumerated() {
+                precondition(image.width == width && image.height == height, "ImageFolder.examples: images of one size")
+                let colour = image.channels >= 3
+                for pixel in 0..<plane {
+                    for channel in 0..<channels {
+                        let source = pixel * image.channels + (colour ? channel : 0)
+                        output[(index * channels + channel) * plane + pixel] =
+                            Float(image.pixels[source]) / 255
+                    }
+                }
+            }
+        }
+    }
+
     /// Loads the images under `path`.
     ///
     /// - Throws: `DataError` when the folder is missing or empty, a class sub-folder holds no
@@ -77,21 +99,7 @@ public enum ImageFolder {
             }
             images.append(image)
         }
-        let channels = images.contains { $0.channels >= 3 } ? 3 : 1
-        let (height, width) = (images[0].height, images[0].width)
-        let plane = height * width
-        let examples = Tensor(shape: [images.count, channels, height, width]) { output in
-            for (index, image) in images.enumerated() {
-                let colour = image.channels >= 3
-                for pixel in 0..<plane {
-                    for channel in 0..<channels {
-                        let source = pixel * image.channels + (colour ? channel : 0)
-                        output[(index * channels + channel) * plane + pixel] =
-                            Float(image.pixels[source]) / 255
-                    }
-                }
-            }
-        }
+        let examples = Self.examples(images, channels: images.contains { $0.channels >= 3 } ? 3 : 1)
         let labels = classNames.isEmpty ? nil : files.map { $0.label! }
         return Dataset(
             name: (path as NSString).lastPathComponent, examples: examples, labels: labels,
