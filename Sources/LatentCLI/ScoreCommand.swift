@@ -5,16 +5,16 @@ import LatentModels
 import LatentNN
 import LatentTensor
 
-/// `latent score`: how likely a latent-variable model finds images of the user's own.
+/// `latent score`: how likely a latent-variable model finds examples of the user's own.
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Log-likelihood of your own PNG images under a trained VAE, IWAE or CVAE (importance-sampled, per image).")
+        abstract: "Log-likelihood of your own images (PNG, .npy) or points (.npy, .csv) under a trained VAE, IWAE or CVAE, per example.")
 
     @Option(name: .customLong("run"), help: "The run folder of a trained latent-variable model (vae, beta-vae, iwae, cvae).")
     var runFolder: String
 
-    @Argument(help: "PNG files, or folders whose .png files are all scored (sorted by name).")
+    @Argument(help: "PNG files, folders whose .png files are all scored (sorted by name), .npy arrays of examples, .csv files of points.")
     var paths: [String]
 
     @Option(help: "Importance samples per image (the IWAE bound with k samples; more is tighter and slower).")
@@ -47,33 +47,34 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 
-    /// The scored images.
+    /// The scored examples.
     struct Scores {
-        /// Each image's file, log p(x) in nats and bits per dimension.
-        var images: [(path: String, logLikelihood: Double, bitsPerDimension: Double)]
+        /// Each example's name (its file, and its row in an array), log p(x) in nats and bits
+        /// per dimension.
+        var examples: [(path: String, logLikelihood: Double, bitsPerDimension: Double)]
         /// What was measured, for the output.
         var protocolText: String
-        var mean: Double { images.map(\.logLikelihood).reduce(0, +) / Double(max(images.count, 1)) }
+        var mean: Double { examples.map(\.logLikelihood).reduce(0, +) / Double(max(examples.count, 1)) }
 
         var table: String {
-            let width = min(60, images.map(\.path.count).max() ?? 4)
-            var lines = ["image".padding(toLength: width, withPad: " ", startingAt: 0) + "  log p(x) nats  bits/dim"]
-            for image in images {
-                lines.append(image.path.padding(toLength: max(width, image.path.count), withPad: " ", startingAt: 0)
-                    + String(format: "  %13.2f  %8.4f", image.logLikelihood, image.bitsPerDimension))
+            let width = min(60, examples.map(\.path.count).max() ?? 7)
+            var lines = ["example".padding(toLength: width, withPad: " ", startingAt: 0) + "  log p(x) nats  bits/dim"]
+            for example in examples {
+                lines.append(example.path.padding(toLength: max(width, example.path.count), withPad: " ", startingAt: 0)
+                    + String(format: "  %13.2f  %8.4f", example.logLikelihood, example.bitsPerDimension))
             }
-            lines.append(String(format: "mean log p(x) %.2f nats over %d images; %@", mean, images.count, protocolText))
+            lines.append(String(format: "mean log p(x) %.2f nats over %d examples; %@", mean, examples.count, protocolText))
             return lines.joined(separator: "\n")
         }
 
         var csv: String {
-            "path,log_likelihood,bits_per_dim\n" + images.map {
+            "path,log_likelihood,bits_per_dim\n" + examples.map {
                 "\(Self.csvField($0.path)),\($0.logLikelihood),\($0.bitsPerDimension)"
             }.joined(separator: "\n") + "\n"
         }
 
         var json: String {
-            let rows: [String] = images.map { image in
+            let rows: [String] = examples.map { image in
                 let fields: [(String, MetricValue)] = [
                     ("path", .text(image.path)), ("log_likelihood", .number(image.logLikelihood)),
                     ("bits_per_dim", .number(image.bitsPerDimension)),
@@ -81,9 +82,9 @@ struct ScoreCommand: ParsableCommand {
                 return JSONText.object(fields)
             }
             let summary: [(String, MetricValue)] = [
-                ("mean_log_likelihood", .number(mean)), ("count", .integer(images.count)), ("protocol", .text(protocolText)),
+                ("mean_log_likelihood", .number(mean)), ("count", .integer(examples.count)), ("protocol", .text(protocolText)),
             ]
-            return "{\"images\": [" + rows.joined(separator: ", ") + "], " + String(JSONText.object(summary).dropFirst())
+            return "{\"examples\": [" + rows.joined(separator: ", ") + "], " + String(JSONText.object(summary).dropFirst())
         }
 
         private static func csvField(_ text: String) -> String {
@@ -92,7 +93,7 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 
-    /// Loads the run and the images and estimates each image's log p(x).
+    /// Loads the run and the examples and estimates each one's log p(x).
     func score() throws -> Scores {
         let trained = try TrainedRun(path: runFolder)
         guard case .variational(let model) = trained.model, model.configuration.kind != .ae else {
@@ -102,34 +103,28 @@ struct ScoreCommand: ParsableCommand {
         }
         let configuration = model.configuration
         let shape = configuration.imageShape
-        guard shape.count == 3, shape[0] == 1 || shape[0] == 3 else {
-            throw RunError("\(runFolder) models examples of shape \(shape), not images; latent score reads PNG images")
-        }
         if configuration.isConditional {
-            guard let label else { throw RunError("\(runFolder) holds a cvae: give every image's class with --label") }
+            guard let label else { throw RunError("\(runFolder) holds a cvae: give every example's class with --label") }
             guard (0..<configuration.classCount).contains(label) else {
                 throw RunError("--label \(label) is not a class of \(runFolder) (0..<\(configuration.classCount))")
             }
         } else if label != nil {
             throw RunError("--label is for cvae runs; \(runFolder) holds a \(trained.configuration.model)")
         }
-        let files = try Self.pngFiles(paths)
-        var images: [PNGImage] = []
-        for file in files {
-            let image = try PNGImage(contentsOf: file)
-            guard image.height == shape[1], image.width == shape[2] else {
-                throw RunError("\(file) is \(image.width)x\(image.height); the model reads \(shape[2])x\(shape[1]) images")
-            }
-            guard (image.channels >= 3) == (shape[0] == 3) else {
-                throw RunError("\(file) is \(image.channels >= 3 ? "colour" : "grey"); the model reads "
-                    + "\(shape[0] == 3 ? "colour (RGB)" : "grey") images")
-            }
-            images.append(image)
+        let (names, examples) = try Self.examples(paths, shape: shape, runFolder: runFolder)
+        guard !names.isEmpty else { throw RunError("\(paths.joined(separator: ", ")): no examples to score") }
+        if [.bernoulli, .continuousBernoulli].contains(configuration.likelihood),
+           let outside = examples.firstIndex(where: { $0 < 0 || $0 > 1 })
+        {
+            let name = names[outside / configuration.featureCount]
+            throw RunError("\(name) has values outside [0, 1] (\(examples[outside])); the run's "
+                + "\(configuration.likelihood.rawValue) decoder scores grey levels in [0, 1] (divide by 255, or save the array as uint8)")
         }
         var data = Dataset(
-            name: "images", examples: ImageFolder.examples(images, channels: shape[0]),
-            labels: label.map { [Int](repeating: $0, count: images.count) },
-            classCount: configuration.isConditional ? configuration.classCount : nil, valueRange: 0...1)
+            name: "scored", examples: Tensor(shape: [names.count] + shape, scalars: examples),
+            labels: label.map { [Int](repeating: $0, count: names.count) },
+            classCount: configuration.isConditional ? configuration.classCount : nil,
+            valueRange: (examples.min() ?? 0)...(examples.max() ?? 0))
         var protocolText = "importance sampling with k = \(importanceSamples)"
         if let options = trained.configuration.variationalTraining, options.dataProtocol != .intensities {
             // The model was trained on binary images: score a binarisation drawn from the seed.
@@ -143,8 +138,65 @@ struct ScoreCommand: ParsableCommand {
         ) { progress.update(step: $0, values: []) }
         let dimensions = Double(configuration.featureCount)
         return Scores(
-            images: zip(files, logLikelihoods).map { ($0, Double($1), -Double($1) / (dimensions * log(2))) },
+            examples: zip(names, logLikelihoods).map { ($0, Double($1), -Double($1) / (dimensions * log(2))) },
             protocolText: protocolText)
+    }
+
+    /// The examples named by `paths`, each of the model's `shape`, with a name for each: PNG
+    /// files and folders of them (grey levels in [0, 1]; image models only), `.npy` arrays of
+    /// one example or of `[count] + shape` (uint8 arrays are divided by 255; `[count, height,
+    /// width]` for one-channel images), and `.csv` files of points (`PointsCSV`; point models).
+    static func examples(_ paths: [String], shape: [Int], runFolder: String) throws -> (names: [String], scalars: [Float]) {
+        let size = shape.reduce(1, *)
+        let isImage = shape.count == 3 && (shape[0] == 1 || shape[0] == 3)
+        var names: [String] = [], scalars: [Float] = []
+        func append(_ tensor: Tensor, from file: String) throws {
+            var rows = tensor.shape
+            if rows == shape { rows = [1] + shape }
+            if isImage, shape[0] == 1, rows.count == 3, Array(rows.dropFirst()) == Array(shape.dropFirst()) {
+                rows = [rows[0]] + shape
+            }
+            guard rows.count == shape.count + 1, Array(rows.dropFirst()) == shape else {
+                throw RunError("\(file) holds an array of shape \(tensor.shape); the model reads examples of shape "
+                    + "\(shape) (an array of [count] + \(shape), or one example)")
+            }
+            names += rows[0] == 1 && tensor.shape == shape ? [file] : (0..<rows[0]).map { "\(file)[\($0)]" }
+            scalars += tensor.scalars
+        }
+        for path in paths {
+            let lower = path.lowercased()
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw RunError("\(path): no such file or folder")
+            }
+            if isFolder.boolValue || lower.hasSuffix(".png") {
+                guard isImage else {
+                    throw RunError("\(path): \(runFolder) models examples of shape \(shape), not images; "
+                        + "give them as .npy or .csv")
+                }
+                for file in try pngFiles([path]) {
+                    let image = try PNGImage(contentsOf: file)
+                    guard image.height == shape[1], image.width == shape[2] else {
+                        throw RunError("\(file) is \(image.width)x\(image.height); the model reads \(shape[2])x\(shape[1]) images")
+                    }
+                    guard (image.channels >= 3) == (shape[0] == 3) else {
+                        throw RunError("\(file) is \(image.channels >= 3 ? "colour" : "grey"); the model reads "
+                            + "\(shape[0] == 3 ? "colour (RGB)" : "grey") images")
+                    }
+                    names.append(file)
+                    scalars += ImageFolder.examples([image], channels: shape[0]).scalars
+                }
+            } else if lower.hasSuffix(".npy") {
+                let (tensor, type) = try NPY.read(path)
+                try append(type == .uint8 ? tensor * (1 / 255) : tensor, from: path)
+            } else if lower.hasSuffix(".csv") {
+                try append(PointsCSV.load(path), from: path)
+            } else {
+                throw RunError("\(path): latent score reads .png images (or folders of them), .npy arrays and .csv points")
+            }
+        }
+        precondition(scalars.count == names.count * size)
+        return (names, scalars)
     }
 
     /// The PNG files named by `paths`: files as given, folders' `.png` files sorted by name.

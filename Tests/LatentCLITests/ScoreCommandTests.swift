@@ -40,26 +40,39 @@ struct ScoreCommandTests {
             "--out", folder + "/scores.csv",
         ])
         let scores = try command.score()
-        #expect(scores.images.map(\.path) == [
+        #expect(scores.examples.map(\.path) == [
             folder + "/digits/0.png", folder + "/digits/1.png", folder + "/digits/2.png", folder + "/blank.png",
         ])
 
         guard case .variational(let model) = try TrainedRun(path: run).model else { Issue.record("not a VAE"); return }
-        let images = try scores.images.map { try PNGImage(contentsOf: $0.path) }
+        let images = try scores.examples.map { try PNGImage(contentsOf: $0.path) }
         let data = Dataset(name: "images", examples: ImageFolder.examples(images, channels: 1), valueRange: 0...1)
         let expected = ImportanceSampledLikelihood.estimate(model, on: data, samples: 20, seed: 1)
-        #expect(scores.images.map(\.logLikelihood) == expected.map(Double.init))
-        for image in scores.images {
+        #expect(scores.examples.map(\.logLikelihood) == expected.map(Double.init))
+        for image in scores.examples {
             #expect(image.logLikelihood < 0 && image.logLikelihood.isFinite)
             #expect(abs(image.bitsPerDimension + image.logLikelihood / (784 * log(2))) < 1e-9)
         }
 
+        // The same digits as a float32 .npy array score the same, row by row.
+        let digits = Dataset(name: "digits", examples: ImageFolder.examples(Array(images.prefix(3)), channels: 1), valueRange: 0...1)
+        try NPY.write(digits.examples, to: folder + "/digits.npy")
+        let fromArray = try ScoreCommand.parse(["--run", run, folder + "/digits.npy", "--importance-samples", "20"]).score()
+        #expect(fromArray.examples.map(\.path) == (0..<3).map { "\(folder)/digits.npy[\($0)]" })
+        let fromFolder = try ScoreCommand.parse(["--run", run, folder + "/digits", "--importance-samples", "20"]).score()
+        #expect(fromArray.examples.map(\.logLikelihood) == fromFolder.examples.map(\.logLikelihood))
+        try NPY.write(digits.examples * 255, to: folder + "/grey-levels.npy")
+        let outside = #expect(throws: (any Error).self) {
+            try ScoreCommand.parse(["--run", run, folder + "/grey-levels.npy"]).score()
+        }
+        #expect("\(outside!)".contains("grey-levels.npy[0] has values outside [0, 1]"))
+
         try command.run()
         let lines = try String(contentsOfFile: folder + "/scores.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "path,log_likelihood,bits_per_dim" && lines.count == 5)
-        #expect(lines[1].hasPrefix(folder + "/digits/0.png,\(scores.images[0].logLikelihood),"))
+        #expect(lines[1].hasPrefix(folder + "/digits/0.png,\(scores.examples[0].logLikelihood),"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(scores.json.utf8)) as? [String: Any])
-        #expect(json["count"] as? Int == 4 && (json["images"] as? [[String: Any]])?.count == 4)
+        #expect(json["count"] as? Int == 4 && (json["examples"] as? [[String: Any]])?.count == 4)
         #expect((json["mean_log_likelihood"] as? Double).map { abs($0 - scores.mean) < 1e-9 } == true)
     }
 
@@ -74,16 +87,35 @@ struct ScoreCommandTests {
         try TrainCommand.parse(binary).run(invocation: binary)
         let scored = try ScoreCommand.parse(["--run", folder + "/binary", folder + "/digits", "--importance-samples", "5"]).score()
         #expect(scored.protocolText.contains("images binarised"))
-        #expect(scored.images.allSatisfy { $0.logLikelihood.isFinite && $0.logLikelihood < 0 })
+        #expect(scored.examples.allSatisfy { $0.logLikelihood.isFinite && $0.logLikelihood < 0 })
 
         let conditional = ["cvae", "--out", folder + "/cvae"] + tiny
         try TrainCommand.parse(conditional).run(invocation: conditional)
         let base = ["--run", folder + "/cvae", folder + "/digits/0.png", "--importance-samples", "5"]
         let asSeven = try ScoreCommand.parse(base + ["--label", "7"]).score()
         let asOne = try ScoreCommand.parse(base + ["--label", "1"]).score()
-        #expect(asSeven.images[0].logLikelihood.isFinite && asSeven.images[0].logLikelihood != asOne.images[0].logLikelihood)
+        #expect(asSeven.examples[0].logLikelihood.isFinite && asSeven.examples[0].logLikelihood != asOne.examples[0].logLikelihood)
         #expect(throws: (any Error).self) { try ScoreCommand.parse(base).score() }
         #expect(throws: (any Error).self) { try ScoreCommand.parse(base + ["--label", "10"]).score() }
+    }
+
+    /// A model of 2-D points scores points from .csv and .npy files alike, and refuses images.
+    @Test func pointsFromCSVAndNPY() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-score-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let arguments = ["vae", "--dataset", "toy:ring8", "--epochs", "1", "--training-limit", "512", "--hidden", "32",
+                         "--latent", "2", "--sample-every", "0", "--out", folder + "/ring"]
+        try TrainCommand.parse(arguments).run(invocation: arguments)
+        try Data("x,y\n2,0\n0,-2\n0.1,0.1\n".utf8).write(to: URL(fileURLWithPath: folder + "/points.csv"))
+        try NPY.write(Tensor(shape: [3, 2], scalars: [2, 0, 0, -2, 0.1, 0.1]), to: folder + "/points.npy")
+        let base = ["--run", folder + "/ring", "--importance-samples", "50"]
+        let csv = try ScoreCommand.parse(base + [folder + "/points.csv"]).score()
+        let npy = try ScoreCommand.parse(base + [folder + "/points.npy"]).score()
+        #expect(csv.examples.count == 3 && csv.examples.map(\.logLikelihood) == npy.examples.map(\.logLikelihood))
+        #expect(csv.examples.allSatisfy { $0.logLikelihood.isFinite })
+        try PNGImage(width: 2, height: 1, channels: 1, pixels: [0, 0]).write(to: folder + "/image.png")
+        let refusal = #expect(throws: (any Error).self) { try ScoreCommand.parse(base + [folder + "/image.png"]).score() }
+        #expect("\(refusal!)".contains("models examples of shape [2], not images"))
     }
 
     /// Images the model cannot read, runs without a likelihood and labels where none is taken

@@ -46,6 +46,12 @@ struct FuzzTests {
         return rejected
     }
 
+    @Test func npy() {
+        let valid = NPY.encode(Tensor(shape: [3, 4], scalars: (0..<12).map { Float($0) / 7 }))
+        let rejected = fuzz(valid, cases: 1000, seed: 11) { bytes in _ = try NPY.decode(bytes, path: "fuzz.npy") }
+        #expect(rejected > 300)
+    }
+
     @Test func rawIDX() {
         var generator = SplitMix64(seed: 1)
         for type in IDXFile.ElementType.allCases {

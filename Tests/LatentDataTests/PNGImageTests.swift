@@ -133,4 +133,50 @@ struct NPYTests {
         let bytes = NPY.encode(Tensor(shape: [5], scalars: [1, 2, 3, 4, 5]))
         #expect(String(decoding: bytes[10..<74], as: UTF8.self).contains("'shape': (5,), }"))
     }
+
+    /// A file as NumPy writes it: magic, version, header length (2 bytes in version 1, 4 in
+    /// versions 2 and 3), the header dictionary, then the scalars.
+    static func file(descr: String, shape: String, fortran: String = "False", version: UInt8 = 1, data: [UInt8]) -> [UInt8] {
+        let header = "{'descr': '\(descr)', 'fortran_order': \(fortran), 'shape': \(shape), }\n"
+        let length = header.utf8.count
+        let lengthBytes: [UInt8] = version == 1
+            ? [UInt8(length & 0xFF), UInt8(length >> 8)]
+            : [UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF), 0, 0]
+        return [0x93] + Array("NUMPY".utf8) + [version, 0] + lengthBytes + Array(header.utf8) + data
+    }
+
+    @Test func readsWhatItWritesAndNumPysOtherTypes() throws {
+        let tensor = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, -0.5])
+        let read = try NPY.decode(NPY.encode(tensor), path: "a.npy")
+        #expect(read.tensor.shape == [2, 3] && read.tensor.scalars == tensor.scalars && read.type == .float32)
+
+        let doubles = [0.25, -1.5, 1e-3].flatMap { value in (0..<8).map { UInt8((value.bitPattern >> (8 * $0)) & 0xFF) } }
+        let float64 = try NPY.decode(Self.file(descr: "<f8", shape: "(3,)", data: doubles), path: "b.npy")
+        #expect(float64.tensor.shape == [3] && float64.tensor.scalars == [0.25, -1.5, 1e-3] && float64.type == .float64)
+
+        let bytes = try NPY.decode(Self.file(descr: "|u1", shape: "(2, 1, 2)", version: 2, data: [0, 7, 128, 255]), path: "c.npy")
+        #expect(bytes.tensor.shape == [2, 1, 2] && bytes.tensor.scalars == [0, 7, 128, 255] && bytes.type == .uint8)
+    }
+
+    @Test func refusesWhatItCannotReadNamingTheFile() {
+        func refusal(_ bytes: [UInt8]) -> String {
+            do {
+                _ = try NPY.decode(bytes, path: "x.npy")
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        let four: [UInt8] = [0, 0, 128, 63]
+        #expect(refusal(Array("PK\u{3}\u{4}zip".utf8)).contains("not a .npy file"))
+        #expect(refusal(Self.file(descr: "<i8", shape: "(1,)", data: [UInt8](repeating: 0, count: 8))).contains("dtype '<i8'"))
+        #expect(refusal(Self.file(descr: ">f4", shape: "(1,)", data: four)).contains("dtype '>f4'"))
+        #expect(refusal(Self.file(descr: "<f4", shape: "(1,)", fortran: "True", data: four)).contains("Fortran order"))
+        #expect(refusal(Self.file(descr: "<f4", shape: "(2,)", data: four)).contains("shape [2] needs 2 scalars of 4 bytes"))
+        #expect(refusal(Self.file(descr: "<f4", shape: "(1,)", data: [0, 0, 192, 127])).contains("not a finite Float32"))
+        #expect(refusal(Self.file(descr: "<f4", shape: "(a, 2)", data: four)).contains("shape (a, 2)"))
+        for message in [refusal(Array("PK".utf8)), refusal(Self.file(descr: "<i8", shape: "(1,)", data: []))] {
+            #expect(message.contains("x.npy") && !message.contains("\n"))
+        }
+    }
 }

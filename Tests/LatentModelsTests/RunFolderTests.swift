@@ -106,7 +106,7 @@ struct RunFolderTests {
         // 2^22 + 1 is above Linux's largest process number, so no process has it.
         let stale = ["\(folder)/.config.json.tmp-4194305", "\(folder)/.report.html.tmp-4194305"]
         let running = "\(folder)/.report.html.tmp-1"
-        for path in stale + [running] { FileManager.default.createFile(atPath: path, contents: Data("x".utf8)) }
+        for path in stale + [running] { _ = FileManager.default.createFile(atPath: path, contents: Data("x".utf8)) }
         _ = try RunFolder(creating: folder, resuming: true)
         for path in stale { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
         #expect(FileManager.default.fileExists(atPath: running))
