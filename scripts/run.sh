@@ -14,3 +14,5 @@ out=runs/vae-mnist
 echo "[latent run] latent train vae --out $out   (PyTorch examples/vae configuration, 10 epochs)"
 "$latent" train vae --out "$out" "$@"
 echo "[latent run] done: open $out/report.html"
+echo "[latent run] next: $latent eval --run $out --metrics elbo,nll   (test log-likelihood)"
+echo "[latent run]       $latent score --run $out my-digit.png   (log p(x) of your own 28x28 images)"
