@@ -23,7 +23,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Class label of every image (cvae only).")
     var label: Int?
 
-    @Option(help: "Seed of the importance samples (and of the binarisation, for runs trained on binarised data).")
+    @Option(help: "Seed of the importance samples.")
     var seed: UInt64 = 1
 
     @Option(help: "Also write one line per image to this .csv file (path, log_likelihood, bits_per_dim).")
@@ -33,16 +33,28 @@ struct ScoreCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("name at least one PNG file or folder to score.") }
+        guard !paths.isEmpty else { throw ValidationError("name at least one .png, .npy or .csv file, or a folder of PNGs, to score.") }
         guard importanceSamples >= 1 else { throw ValidationError("--importance-samples must be at least 1.") }
-        if let out, !out.lowercased().hasSuffix(".csv") { throw ValidationError("--out writes a .csv file, got \(out).") }
+        if let out {
+            guard out.lowercased().hasSuffix(".csv") else { throw ValidationError("--out writes a .csv file, got \(out).") }
+            let folder = (out as NSString).deletingLastPathComponent
+            guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+                throw ValidationError("--out \(out): the folder \(folder.isEmpty ? "." : folder) does not exist or cannot be written.")
+            }
+        }
     }
 
     func run() throws {
         try reportingErrors("score") {
             let scores = try score()
             print(scores.table)
-            if let out { try Data(scores.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }
+            if let out {
+                do {
+                    try Data(scores.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
+                    throw RunError("\(out): cannot write the scores (\((error as NSError).localizedDescription))")
+                }
+            }
             if json { print(scores.json) }
         }
     }
@@ -113,12 +125,14 @@ struct ScoreCommand: ParsableCommand {
         }
         let (names, examples) = try Self.examples(paths, shape: shape, runFolder: runFolder)
         guard !names.isEmpty else { throw RunError("\(paths.joined(separator: ", ")): no examples to score") }
-        if [.bernoulli, .continuousBernoulli].contains(configuration.likelihood),
+        let binarised = (trained.configuration.variationalTraining?.dataProtocol ?? .intensities) != .intensities
+        if configuration.likelihood.requiresUnitInterval || binarised,
            let outside = examples.firstIndex(where: { $0 < 0 || $0 > 1 })
         {
             let name = names[outside / configuration.featureCount]
-            throw RunError("\(name) has values outside [0, 1] (\(examples[outside])); the run's "
-                + "\(configuration.likelihood.rawValue) decoder scores grey levels in [0, 1] (divide by 255, or save the array as uint8)")
+            let why = binarised ? "the run was trained on binarised data" : "the run's \(configuration.likelihood.rawValue) decoder"
+            throw RunError("\(name) has values outside [0, 1] (\(examples[outside])); \(why) scores grey levels "
+                + "in [0, 1] (divide by 255, or save the array as uint8)")
         }
         var data = Dataset(
             name: "scored", examples: Tensor(shape: [names.count] + shape, scalars: examples),
@@ -126,11 +140,11 @@ struct ScoreCommand: ParsableCommand {
             classCount: configuration.isConditional ? configuration.classCount : nil,
             valueRange: (examples.min() ?? 0)...(examples.max() ?? 0))
         var protocolText = "importance sampling with k = \(importanceSamples)"
-        if let options = trained.configuration.variationalTraining, options.dataProtocol != .intensities {
-            // The model was trained on binary images: score a binarisation drawn from the seed.
-            var generator = SplitMix64(seed: seed).derived(0xB1)
-            data = data.bernoulliSampled(using: &generator)
-            protocolText += ", images binarised (pixel on with probability its grey level) as the run was trained"
+        if binarised {
+            // The model was trained on binary images: score the binarisation `latent eval` gives
+            // its test set (a fixed seed; each pixel on with probability its grey level).
+            data = VariationalTrainer.binarizedTestSet(data)
+            protocolText += ", examples binarised as latent eval binarises the test set (pixel on with probability its grey level)"
         }
         let progress = ProgressReporter(total: data.count, label: "score k=\(importanceSamples)")
         let logLikelihoods = ImportanceSampledLikelihood.estimate(
@@ -152,15 +166,17 @@ struct ScoreCommand: ParsableCommand {
         var names: [String] = [], scalars: [Float] = []
         func append(_ tensor: Tensor, from file: String) throws {
             var rows = tensor.shape
-            if rows == shape { rows = [1] + shape }
-            if isImage, shape[0] == 1, rows.count == 3, Array(rows.dropFirst()) == Array(shape.dropFirst()) {
+            let oneChannelImage = isImage && shape[0] == 1
+            // One example: the model's shape, or [height, width] for one-channel images.
+            if rows == shape || oneChannelImage && rows == Array(shape.dropFirst()) { rows = [1] + shape }
+            if oneChannelImage, rows.count == 3, Array(rows.dropFirst()) == Array(shape.dropFirst()) {
                 rows = [rows[0]] + shape
             }
             guard rows.count == shape.count + 1, Array(rows.dropFirst()) == shape else {
                 throw RunError("\(file) holds an array of shape \(tensor.shape); the model reads examples of shape "
                     + "\(shape) (an array of [count] + \(shape), or one example)")
             }
-            names += rows[0] == 1 && tensor.shape == shape ? [file] : (0..<rows[0]).map { "\(file)[\($0)]" }
+            names += rows[0] == 1 && tensor.shape.count < rows.count ? [file] : (0..<rows[0]).map { "\(file)[\($0)]" }
             scalars += tensor.scalars
         }
         for path in paths {
@@ -179,8 +195,20 @@ struct ScoreCommand: ParsableCommand {
                     guard image.height == shape[1], image.width == shape[2] else {
                         throw RunError("\(file) is \(image.width)x\(image.height); the model reads \(shape[2])x\(shape[1]) images")
                     }
-                    guard (image.channels >= 3) == (shape[0] == 3) else {
-                        throw RunError("\(file) is \(image.channels >= 3 ? "colour" : "grey"); the model reads "
+                    // An alpha channel that is not fully opaque would be dropped, changing the image.
+                    if image.channels == 2 || image.channels == 4,
+                       stride(from: image.channels - 1, to: image.pixels.count, by: image.channels).contains(where: { image.pixels[$0] != 255 })
+                    {
+                        throw RunError("\(file) has transparent pixels; flatten it onto its background first")
+                    }
+                    let colours = image.channels >= 3
+                    // An RGB file whose pixels are all grey (a grey palette, say) is a grey image.
+                    let grey = !colours || (0..<(image.width * image.height)).allSatisfy { pixel in
+                        let base = pixel * image.channels
+                        return image.pixels[base] == image.pixels[base + 1] && image.pixels[base] == image.pixels[base + 2]
+                    }
+                    guard shape[0] == 3 ? colours : grey else {
+                        throw RunError("\(file) is \(colours ? "colour" : "grey"); the model reads "
                             + "\(shape[0] == 3 ? "colour (RGB)" : "grey") images")
                     }
                     names.append(file)
@@ -188,7 +216,9 @@ struct ScoreCommand: ParsableCommand {
                 }
             } else if lower.hasSuffix(".npy") {
                 let (tensor, type) = try NPY.read(path)
-                try append(type == .uint8 ? tensor * (1 / 255) : tensor, from: path)
+                // Bytes of an image are grey levels 0…255, divided as PNG and IDX loading divide.
+                try append(type == .uint8 && isImage ? Tensor(shape: tensor.shape, scalars: tensor.scalars.map { $0 / 255 }) : tensor,
+                           from: path)
             } else if lower.hasSuffix(".csv") {
                 try append(PointsCSV.load(path), from: path)
             } else {

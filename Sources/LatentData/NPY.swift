@@ -1,8 +1,8 @@
 import Foundation
 import LatentTensor
 
-/// NumPy's `.npy` format (version 1.0): a tensor as little-endian float32 (`'<f4'`), C order,
-/// readable with `numpy.load`.
+/// NumPy's `.npy` format: written as version 1.0, little-endian float32 (`'<f4'`), C order,
+/// readable with `numpy.load`; read in versions 1 to 3 as float32, float64 or uint8.
 public enum NPY {
     /// The `.npy` file of a tensor.
     public static func encode(_ tensor: Tensor) -> [UInt8] {
@@ -107,8 +107,16 @@ public enum NPY {
             }
             shape.append(size)
         }
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-        guard count < Int.max / 8, bytes.count - dataStart >= count * scalarSize else {
+        // Any product past Int.max / 8 is refused, even where a later 0 would bring it back.
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product < Int.max / 8 else {
+                throw DataError.corrupt(path: path, detail: "shape \(shape) has more scalars than any file can hold")
+            }
+            count = product
+        }
+        guard bytes.count - dataStart >= count * scalarSize else {
             throw DataError.truncated(
                 path: path, detail: "shape \(shape) needs \(count) scalars of \(scalarSize) bytes, the file holds \(bytes.count - dataStart) bytes")
         }

@@ -67,6 +67,20 @@ struct ScoreCommandTests {
         }
         #expect("\(outside!)".contains("grey-levels.npy[0] has values outside [0, 1]"))
 
+        // Bytes (numpy's uint8) are divided by 255 exactly as PNG pixels are, as [N, 28, 28] or
+        // one [28, 28] image.
+        let bytes = digits.examples.scalars.map { UInt8(($0 * 255).rounded()) }
+        let header = "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 28, 28), }\n"
+        try Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8) + bytes)
+            .write(to: URL(fileURLWithPath: folder + "/bytes.npy"))
+        let fromBytes = try ScoreCommand.parse(["--run", run, folder + "/bytes.npy", "--importance-samples", "20"]).score()
+        #expect(fromBytes.examples.map(\.logLikelihood) == fromFolder.examples.map(\.logLikelihood))
+        try NPY.write(digits.examples.sliced(0..<1, alongAxis: 0).reshaped(to: [28, 28]), to: folder + "/one.npy")
+        let one = try ScoreCommand.parse(["--run", run, folder + "/one.npy", "--importance-samples", "20"]).score()
+        let firstPNG = try ScoreCommand.parse(["--run", run, folder + "/digits/0.png", "--importance-samples", "20"]).score()
+        #expect(one.examples.map(\.path) == [folder + "/one.npy"]
+                && one.examples[0].logLikelihood == firstPNG.examples[0].logLikelihood)
+
         try command.run()
         let lines = try String(contentsOfFile: folder + "/scores.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "path,log_likelihood,bits_per_dim" && lines.count == 5)
@@ -86,8 +100,13 @@ struct ScoreCommandTests {
         let binary = ["vae", "--data-protocol", "dynamic", "--out", folder + "/binary"] + tiny
         try TrainCommand.parse(binary).run(invocation: binary)
         let scored = try ScoreCommand.parse(["--run", folder + "/binary", folder + "/digits", "--importance-samples", "5"]).score()
-        #expect(scored.protocolText.contains("images binarised"))
-        #expect(scored.examples.allSatisfy { $0.logLikelihood.isFinite && $0.logLikelihood < 0 })
+        #expect(scored.protocolText.contains("binarised as latent eval binarises the test set"))
+        guard case .variational(let binaryModel) = try TrainedRun(path: folder + "/binary").model else { return }
+        let images = try scored.examples.map { try PNGImage(contentsOf: $0.path) }
+        let grey = Dataset(name: "digits", examples: ImageFolder.examples(images, channels: 1), valueRange: 0...1)
+        let expected = ImportanceSampledLikelihood.estimate(
+            binaryModel, on: VariationalTrainer.binarizedTestSet(grey), samples: 5, seed: 1)
+        #expect(scored.examples.map(\.logLikelihood) == expected.map(Double.init))
 
         let conditional = ["cvae", "--out", folder + "/cvae"] + tiny
         try TrainCommand.parse(conditional).run(invocation: conditional)
@@ -133,9 +152,17 @@ struct ScoreCommandTests {
         }
         try PNGImage(width: 32, height: 32, channels: 1, pixels: [UInt8](repeating: 9, count: 1024))
             .write(to: folder + "/large.png")
-        try PNGImage(width: 28, height: 28, channels: 3, pixels: [UInt8](repeating: 9, count: 784 * 3))
+        try PNGImage(width: 28, height: 28, channels: 3, pixels: (0..<(784 * 3)).map { UInt8($0 % 3 * 60) })
             .write(to: folder + "/colour.png")
         try Data("not a png".utf8).write(to: URL(fileURLWithPath: folder + "/broken.png"))
+        var rgba = [UInt8](repeating: 255, count: 784 * 4)
+        rgba[3] = 0
+        try PNGImage(width: 28, height: 28, channels: 4, pixels: rgba).write(to: folder + "/transparent.png")
+        try PNGImage(width: 28, height: 28, channels: 3, pixels: [UInt8](repeating: 40, count: 784 * 3))
+            .write(to: folder + "/grey-rgb.png")
+        #expect(refusal(["--run", run, folder + "/transparent.png"])
+                == "\(folder)/transparent.png has transparent pixels; flatten it onto its background first")
+        #expect(refusal(["--run", run, folder + "/grey-rgb.png"]) == "")
         try FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: true)
 
         #expect(refusal(["--run", run, folder + "/large.png"])

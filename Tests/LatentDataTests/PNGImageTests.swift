@@ -158,7 +158,7 @@ struct NPYTests {
         #expect(bytes.tensor.shape == [2, 1, 2] && bytes.tensor.scalars == [0, 7, 128, 255] && bytes.type == .uint8)
     }
 
-    @Test func refusesWhatItCannotReadNamingTheFile() {
+    @Test func refusesWhatItCannotReadNamingTheFile() throws {
         func refusal(_ bytes: [UInt8]) -> String {
             do {
                 _ = try NPY.decode(bytes, path: "x.npy")
@@ -175,6 +175,18 @@ struct NPYTests {
         #expect(refusal(Self.file(descr: "<f4", shape: "(2,)", data: four)).contains("shape [2] needs 2 scalars of 4 bytes"))
         #expect(refusal(Self.file(descr: "<f4", shape: "(1,)", data: [0, 0, 192, 127])).contains("not a finite Float32"))
         #expect(refusal(Self.file(descr: "<f4", shape: "(a, 2)", data: four)).contains("shape (a, 2)"))
+        // Sizes whose product overflows are refused even when a later 0 would make it 0.
+        #expect(refusal(Self.file(descr: "<f4", shape: "(1099511627776, 1099511627776, 0)", data: []))
+            .contains("more scalars than any file can hold"))
+        #expect(refusal(Self.file(descr: "|u1", shape: "(4611686018427387904,)", data: []))
+            .contains("more scalars than any file can hold"))
+        var hugeHeader = Self.file(descr: "<f4", shape: "(1,)", version: 2, data: four)
+        hugeHeader.replaceSubrange(8..<12, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(refusal(hugeHeader).contains("header of 4294967295 bytes"))
+        // A 0-d array holds one scalar; an array with a zero size holds none.
+        #expect(try NPY.decode(Self.file(descr: "<f4", shape: "()", data: four), path: "x.npy").tensor.scalars == [1])
+        #expect(try NPY.decode(Self.file(descr: "<f4", shape: "(0, 1, 28, 28)", data: []), path: "x.npy").tensor.shape
+                == [0, 1, 28, 28])
         for message in [refusal(Array("PK".utf8)), refusal(Self.file(descr: "<i8", shape: "(1,)", data: []))] {
             #expect(message.contains("x.npy") && !message.contains("\n"))
         }
