@@ -49,7 +49,8 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a trained run (or, with --real, the data itself) on its test set.",
-        discussion: "Metrics:\n" + MetricName.allCases.map { "  \($0.rawValue): \($0.summary)" }.joined(separator: "\n"))
+        discussion: "Metrics:\n" + MetricName.allCases.map { "  \($0.rawValue): \($0.summary)" }.joined(separator: "\n")
+            + "\n\nlatent score gives log p(x) of examples of your own (PNG, .npy, .csv) under a latent-variable model.")
 
     @Option(name: .customLong("run"), help: "The run folder of a trained model.")
     var runFolder: String?
