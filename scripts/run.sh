@@ -14,5 +14,8 @@ out=runs/vae-mnist
 echo "[latent run] latent train vae --out $out   (PyTorch examples/vae configuration, 10 epochs)"
 "$latent" train vae --out "$out" "$@"
 echo "[latent run] done: open $out/report.html"
-echo "[latent run] next: $latent eval --run $out --metrics elbo,nll   (test log-likelihood)"
-echo "[latent run]       $latent score --run $out my-digit.png   (log p(x) of your own 28x28 images)"
+# The tool as a user types it from here (.build/release is SwiftPM's link to the release folder).
+shown="$latent"
+[ .build/release/latent -ef "$latent" ] && shown=.build/release/latent
+echo "[latent run] next: $shown eval --run $out --metrics elbo,nll   (test log-likelihood)"
+echo "[latent run]       $shown score --run $out my-digit.png   (log p(x) of your own 28x28 images)"
