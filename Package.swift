@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "LatentData", dependencies: ["LatentTensor", "CZlib"],
             swiftSettings: [.unsafeFlags(["-O"])] + targetCPUFlags),
-        .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "LatentTensor"]),
+        .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "LatentTensor", "TestSupport"]),
         .target(
             name: "LatentModels",
             dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData"],
@@ -90,7 +90,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
-        .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels", "LatentData", "LatentEval"]),
+        .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels", "LatentData", "LatentEval", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["LatentTensor"], path: "Sources/TestSupport"),
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor", "TestSupport"]),
     ]

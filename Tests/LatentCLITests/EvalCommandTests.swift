@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 import Testing
 
 import LatentData
@@ -12,11 +13,6 @@ import LatentModels
 private let shippedClassifier = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Models/mnist-classifier").path
-
-/// A temporary folder, removed by the caller.
-private func temporaryFolder(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("latent-\(name)-\(UUID().uuidString)").path
-}
 
 /// Trains a tiny run with `latent train` arguments.
 private func train(_ arguments: [String]) throws {
@@ -43,7 +39,7 @@ struct EvalCommandTests {
     /// A latent diagnostic the run's member of the family lacks is one line naming the metric,
     /// the run's kind and the kinds that have it, and a failing exit, not a trap.
     @Test func latentDiagnosticsNameTheKindsTheyNeed() throws {
-        let folder = temporaryFolder("kinds")
+        let folder = TemporaryFolder.path("kinds")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for kind in ["ae", "iwae", "vae"] {
             try train([kind, "--dataset", "toy:ring8", "--epochs", "1", "--training-limit", "64", "--test-limit", "32",
@@ -77,7 +73,7 @@ struct EvalCommandTests {
     /// grey) are refused with both shapes and the option to use; without --metrics such a run
     /// gets Parzen, and --classifier with a classifier of that shape gets the classifier's.
     @Test func classifierMetricsNeedImagesOfTheClassifiersShape() throws {
-        let folder = temporaryFolder("rgb")
+        let folder = TemporaryFolder.path("rgb")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // Four 32×32 RGB images in two classes: fewer than the picture's five neighbours too.
         for (index, label) in ["a", "a", "b", "b"].enumerated() {
@@ -144,7 +140,7 @@ struct EvalCommandTests {
     /// GAN on circles gets it by default, and a VAE's importance-sampled nll of the test points
     /// reads against the truth's own log-density of them.
     @Test func toyDensityOnCircles() throws {
-        let folder = temporaryFolder("toy-density")
+        let folder = TemporaryFolder.path("toy-density")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try train(["gan", "--dataset", "toy:circles", "--steps", "2", "--g-hidden", "8", "--d-hidden", "8", "--pack", "1",
                    "--batch-size", "16", "--sample-every", "0", "--out", folder + "/gan"])
@@ -186,7 +182,7 @@ struct EvalCommandTests {
     /// `--real` Parzen on a small folder chooses sigma on images its stand-in samples do not
     /// hold: 16 training images, sigma on train[8:16], the first 8 standing in for samples.
     @Test func realParzenKeepsItsStandInsApartFromTheValidationImages() throws {
-        let folder = temporaryFolder("parzen")
+        let folder = TemporaryFolder.path("parzen")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for index in 0..<20 {
             let label = index % 2 == 0 ? "a" : "b"

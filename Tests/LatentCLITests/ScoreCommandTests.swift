@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 import Testing
 
 import LatentData
@@ -12,8 +13,7 @@ import LatentTensor
 struct ScoreCommandTests {
     /// One tiny VAE run on MNIST, and PNG files to score beside it.
     private static func setUp() throws -> (folder: String, run: String) {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("latent-score-\(UUID().uuidString)").path
+        let folder = TemporaryFolder.path("score")
         let run = folder + "/vae"
         let arguments = ["vae", "--epochs", "1", "--training-limit", "256", "--test-limit", "64", "--hidden", "32",
                          "--latent", "4", "--sample-every", "0", "--out", run]
@@ -120,7 +120,7 @@ struct ScoreCommandTests {
 
     /// A model of 2-D points scores points from .csv and .npy files alike, and refuses images.
     @Test func pointsFromCSVAndNPY() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-score-\(UUID().uuidString)").path
+        let folder = TemporaryFolder.path("score")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let arguments = ["vae", "--dataset", "toy:ring8", "--epochs", "1", "--training-limit", "512", "--hidden", "32",
                          "--latent", "2", "--sample-every", "0", "--out", folder + "/ring"]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LatentCLI
@@ -7,12 +8,6 @@ import Testing
 /// `latent train --resume` refuses what would make `config.json` contradict the run.
 @Suite("Train --resume")
 struct TrainResumeTests {
-    static func temporaryFolder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent(
-            "latent-cli-\(UUID().uuidString)"
-        ).path
-    }
-
     /// Runs `latent train` with `arguments`; false when it failed (it printed one line).
     @discardableResult
     static func train(_ arguments: [String]) -> Bool {
@@ -32,7 +27,7 @@ struct TrainResumeTests {
     /// dataset of the same shape, fails and leaves config.json as it was; --steps 6 still
     /// resumes (none left to take).
     @Test func aGANResumeKeepsConfigConsistent() throws {
-        let folder = Self.temporaryFolder()
+        let folder = TemporaryFolder.path("cli")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let tiny = [
             "--g-hidden", "8", "--d-hidden", "8", "--pack", "1", "--no-ema", "--batch-size", "16",
@@ -48,7 +43,7 @@ struct TrainResumeTests {
 
     /// The same for a variational model: --epochs below those done, or another dataset.
     @Test func aVariationalResumeKeepsConfigConsistent() throws {
-        let folder = Self.temporaryFolder()
+        let folder = TemporaryFolder.path("cli")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let tiny = [
             "--likelihood", "gaussian", "--hidden", "8", "--latent", "2", "--training-limit", "64",

@@ -1,5 +1,6 @@
 import Foundation
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentData
@@ -7,15 +8,6 @@ import Testing
 /// Image folders and CSV files have no test split of their own: one is held out of them.
 @Suite("HeldOutSplit")
 struct HeldOutSplitTests {
-    /// A fresh temporary folder, removed by the caller.
-    private func temporaryFolder(_ name: String) throws -> String {
-        let path =
-            FileManager.default.temporaryDirectory.path
-            + "/latent-split-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Writes `count` 2x2 grey images whose pixels are all `first + index`, named in order.
     private func writeImages(in folder: String, count: Int, first: Int = 0) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -34,7 +26,7 @@ struct HeldOutSplitTests {
     }
 
     @Test func csvHoldsOutATenthDisjointAndStable() throws {
-        let folder = try temporaryFolder("csv")
+        let folder = try TemporaryFolder.create("split-csv")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/points.csv"
         try writeFile(Array((0..<20).map { "\($0),\(-$0)\n" }.joined().utf8), to: path)
@@ -52,7 +44,7 @@ struct HeldOutSplitTests {
     }
 
     @Test func testZeroKeepsEverythingForTraining() throws {
-        let folder = try temporaryFolder("zero")
+        let folder = try TemporaryFolder.create("split-zero")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/points.csv"
         try writeFile(Array("1,2\n3,4\n5,6\n".utf8), to: path)
@@ -79,7 +71,7 @@ struct HeldOutSplitTests {
     }
 
     @Test func everyClassKeepsATrainingExample() throws {
-        let root = try temporaryFolder("classes")
+        let root = try TemporaryFolder.create("split-classes")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writeImages(in: root + "/many", count: 10)
         try writeImages(in: root + "/one", count: 1, first: 100)
@@ -93,7 +85,7 @@ struct HeldOutSplitTests {
     }
 
     @Test func aSingleExampleHasNoTestSplit() throws {
-        let root = try temporaryFolder("single")
+        let root = try TemporaryFolder.create("split-single")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writeImages(in: root, count: 1)
         let source = try DataSource(parsing: "folder:" + root)
@@ -109,7 +101,7 @@ struct HeldOutSplitTests {
     }
 
     @Test func trainAndTestSubFoldersAreTheSplits() throws {
-        let root = try temporaryFolder("subfolders")
+        let root = try TemporaryFolder.create("split-subfolders")
         defer { try? FileManager.default.removeItem(atPath: root) }
         for (split, count, first) in [("train", 3, 0), ("test", 2, 50)] {
             try writeImages(in: "\(root)/\(split)/cats", count: count, first: first)

@@ -1,20 +1,12 @@
 import Foundation
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentData
 
 @Suite("IDXDataset")
 struct IDXDatasetTests {
-    /// A fresh temporary folder, removed by the caller.
-    private func temporaryFolder(_ name: String) throws -> String {
-        let path =
-            FileManager.default.temporaryDirectory.path
-            + "/latent-idx-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Writes `train-images-idx3-ubyte` of `[count, height, width]` values, and labels if given.
     private func writeTrainingFiles(
         in folder: String, values: [Double], dimensions: [Int], type: IDXFile.ElementType,
@@ -61,7 +53,7 @@ struct IDXDatasetTests {
 
     @Test(arguments: [IDXFile.ElementType.float, .double])
     func nonFiniteValuesNameTheFileAndElement(type: IDXFile.ElementType) throws {
-        let root = try temporaryFolder("nan")
+        let root = try TemporaryFolder.create("idx-nan")
         defer { try? FileManager.default.removeItem(atPath: root) }
         for (bad, shown) in [(Double.nan, "nan"), (-.infinity, "-inf"), (1e300, "inf")]
         where type == .double || bad != 1e300 {
@@ -82,7 +74,7 @@ struct IDXDatasetTests {
     }
 
     @Test func emptyImageFilesAreRefused() throws {
-        let root = try temporaryFolder("empty")
+        let root = try TemporaryFolder.create("idx-empty")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let path = root + "/train-images-idx3-ubyte"
         try writeTrainingFiles(
@@ -120,7 +112,7 @@ struct IDXDatasetTests {
     }
 
     @Test func oneCorruptLabelDoesNotAddClasses() throws {
-        let root = try temporaryFolder("labels")
+        let root = try TemporaryFolder.create("idx-labels")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writeLabelled(in: root, training: [0, 1, 2, 200, 1])
         #expect(
@@ -134,7 +126,7 @@ struct IDXDatasetTests {
     }
 
     @Test func labelsMayStartAtOne() throws {
-        let root = try temporaryFolder("letters")
+        let root = try TemporaryFolder.create("idx-letters")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writeLabelled(in: root, training: [1, 2, 3, 1], test: [2, 2])
         let training = try IDXDataset.load(folder: root, split: .train)
@@ -144,7 +136,7 @@ struct IDXDatasetTests {
     }
 
     @Test func testLabelsMustBeTrainingClasses() throws {
-        let root = try temporaryFolder("test-labels")
+        let root = try TemporaryFolder.create("idx-test-labels")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writeLabelled(in: root, training: [0, 1, 2, 3], test: [2, 200, 1])
         #expect(
@@ -157,7 +149,7 @@ struct IDXDatasetTests {
     }
 
     @Test func labelsMustBeNonNegativeWholeNumbers() throws {
-        let root = try temporaryFolder("label-values")
+        let root = try TemporaryFolder.create("idx-label-values")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let path = root + "/train-labels-idx1-ubyte"
         try writeLabelled(in: root, training: [0, -1, 1], type: .signedByte)

@@ -1,20 +1,12 @@
 import Foundation
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentData
 
 @Suite("ImageFolder")
 struct ImageFolderTests {
-    /// A fresh temporary folder, removed by the caller.
-    private func temporaryFolder(_ name: String) throws -> String {
-        let path =
-            FileManager.default.temporaryDirectory.path
-            + "/latent-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     private func writePNG(_ path: String, channels: Int, value: UInt8, size: Int = 4) throws {
         let image = PNGImage(
             width: size, height: size, channels: channels,
@@ -23,7 +15,7 @@ struct ImageFolderTests {
     }
 
     @Test func subFoldersAreClassesInSortedOrder() throws {
-        let root = try temporaryFolder("classes")
+        let root = try TemporaryFolder.create("classes")
         defer { try? FileManager.default.removeItem(atPath: root) }
         for (name, value) in [("zebra", UInt8(255)), ("apple", 0)] {
             try FileManager.default.createDirectory(
@@ -39,7 +31,7 @@ struct ImageFolderTests {
     }
 
     @Test func colourMakesThreeChannels() throws {
-        let root = try temporaryFolder("colour")
+        let root = try TemporaryFolder.create("colour")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writePNG(root + "/grey.png", channels: 1, value: 51)
         try writePNG(root + "/rgba.png", channels: 4, value: 102)
@@ -49,7 +41,7 @@ struct ImageFolderTests {
     }
 
     @Test func sizeMismatchAndNonImagesNameTheFile() throws {
-        let root = try temporaryFolder("bad")
+        let root = try TemporaryFolder.create("bad")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try writePNG(root + "/a.png", channels: 1, value: 0)
         try writePNG(root + "/b.png", channels: 1, value: 0, size: 5)
@@ -66,7 +58,7 @@ struct ImageFolderTests {
     }
 
     @Test func everyClassFolderNeedsAnImage() throws {
-        let root = try temporaryFolder("empty-class")
+        let root = try TemporaryFolder.create("empty-class")
         defer { try? FileManager.default.removeItem(atPath: root) }
         for name in ["cats", "dogs"] {
             try FileManager.default.createDirectory(

@@ -2,6 +2,7 @@ import Foundation
 import LatentData
 import LatentNN
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentModels
@@ -37,7 +38,7 @@ func tinyAdversarial(_ kind: AdversarialKind, images: Bool = false)
 
 func adversarialTrainer(
     _ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions, _ data: Dataset,
-    folder: String = temporaryFolder(), resuming: Bool = false
+    folder: String = TemporaryFolder.path("test"), resuming: Bool = false
 ) throws -> AdversarialTrainer {
     try AdversarialTrainer(
         configuration: configuration, options: options, training: data, dataset: "tiny",
@@ -143,7 +144,7 @@ struct GANTrainerTests {
         defer { try? FileManager.default.removeItem(at: straight.folder.url) }
         try straight.run(quiet: true)
 
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var firstHalf = options
         firstHalf.steps = 3
@@ -191,7 +192,7 @@ struct GANTrainerTests {
             for (a, b) in zip(mine, fresh) { #expect(abs(a - b) <= 0.05 * max(1, abs(a))) }
         }
 
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var firstHalf = options
         firstHalf.steps = 2
@@ -211,7 +212,7 @@ struct GANTrainerTests {
     /// A resume with another step size names the change and records it in config.json.
     @Test func resumeNamesChangedTrainingOptions() throws {
         let (configuration, options, data) = tinyAdversarial(.gan, images: false)
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var first = options
         first.steps = 1

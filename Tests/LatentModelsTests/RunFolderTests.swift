@@ -2,6 +2,7 @@ import Foundation
 import LatentData
 import LatentNN
 import LatentTensor
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -39,7 +40,7 @@ struct RunFolderTests {
     /// A test loss that overflows (a pixel of 1e20 under a Gaussian likelihood gives NaN) stops
     /// the run at the end of its first epoch, which has no checkpoint yet, and says so.
     @Test func aNonFiniteTestLossStopsTheRun() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var test = tinyPatterns()
         test.examples = test.examples.updatingScalar(at: 0, to: 1e20)
@@ -59,7 +60,7 @@ struct RunFolderTests {
     /// the run at its next checkpoint, naming the tensor and the step; the last good checkpoint
     /// stays as it was.
     @Test func nonFiniteOptimizerStateIsNeverSaved() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
         let saved = try checkpointBytes(folder)
@@ -100,7 +101,7 @@ struct RunFolderTests {
     /// Hidden temporary files of atomic writes that a killed process left are removed when the
     /// run is resumed; those of a running process are kept.
     @Test func resumeRemovesStaleTemporaryFiles() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
         // 2^22 + 1 is above Linux's largest process number, so no process has it.
@@ -115,7 +116,7 @@ struct RunFolderTests {
     /// A resume on another dataset (of the same shape) is refused, naming both, before
     /// `config.json` changes.
     @Test func resumingOnAnotherDatasetIsRefused() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
         let configuration = URL(fileURLWithPath: folder).appendingPathComponent("config.json")
@@ -131,7 +132,7 @@ struct RunFolderTests {
 
         var (adversarial, options, data) = tinyAdversarial(.gan)
         options.steps = 1
-        let gan = temporaryFolder()
+        let gan = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: gan) }
         try adversarialTrainer(adversarial, options, data, folder: gan).run(quiet: true)
         #expect(throws: RunError.self) {
@@ -144,7 +145,7 @@ struct RunFolderTests {
     /// A resume towards fewer epochs or steps than the checkpoint has done is refused, naming
     /// both numbers, before `config.json` changes; the same number is a resume with none left.
     @Test func resumingBelowWhatIsDoneIsRefused() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try variationalTrainer(epochs: 2, folder: folder).run(quiet: true)
         let configuration = URL(fileURLWithPath: folder).appendingPathComponent("config.json")
@@ -163,7 +164,7 @@ struct RunFolderTests {
 
         var (adversarial, options, data) = tinyAdversarial(.gan)
         options.steps = 3
-        let gan = temporaryFolder()
+        let gan = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: gan) }
         try adversarialTrainer(adversarial, options, data, folder: gan).run(quiet: true)
         options.steps = 2
@@ -181,7 +182,7 @@ struct RunFolderTests {
     /// A metrics.jsonl that cannot be appended to (here a folder) stops a resume before
     /// anything is written, in one line naming the file and the system's reason.
     @Test func anUnwritableMetricsLogIsFoundBeforeAnythingIsWritten() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try variationalTrainer(epochs: 1, folder: folder).run(quiet: true)
         let url = URL(fileURLWithPath: folder)
@@ -205,7 +206,7 @@ struct RunFolderTests {
     /// A run folder that cannot be created, or a file that cannot be written, is named with the
     /// system's reason, not Foundation's error domain and code.
     @Test func fileErrorsArePlainLines() throws {
-        let parent = temporaryFolder()
+        let parent = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: parent) }
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let file = parent + "/notes.txt"
@@ -222,7 +223,7 @@ struct RunFolderTests {
     /// A folder the user cannot write is refused before anything in it changes.
     @Test(.enabled(if: geteuid() != 0, "root writes into read-only folders"))
     func anUnwritableFolderIsRefusedAtOnce() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer {
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
             try? FileManager.default.removeItem(atPath: folder)

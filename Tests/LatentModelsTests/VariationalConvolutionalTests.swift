@@ -129,7 +129,7 @@ struct VariationalConvolutionalTests {
     /// epochs is well below the untrained model's (by at least 20%).
     @Test(arguments: [VariationalKind.ae, .vae, .iwae, .cvae])
     func lossFalls(kind: VariationalKind) throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var options = VariationalTrainingOptions()
         options.epochs = 30

@@ -2,6 +2,7 @@ import Foundation
 import LatentData
 import LatentNN
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentModels
@@ -31,11 +32,6 @@ func tinyTrainingOptions(epochs: Int) -> VariationalTrainingOptions {
     return options
 }
 
-func temporaryFolder() -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
-    return path
-}
-
 @Suite("VariationalTrainer")
 struct VariationalTrainerTests {
 
@@ -53,7 +49,7 @@ struct VariationalTrainerTests {
     /// of the untrained model (by at least 20%).
     @Test(arguments: [VariationalKind.ae, .vae, .betaVAE, .iwae, .cvae])
     func lossFalls(kind: VariationalKind) throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = try trainer(kind, epochs: 40, folder: folder)
         let before = run.evaluate(on: tinyPatterns()).negativeELBO
@@ -63,7 +59,7 @@ struct VariationalTrainerTests {
 
     /// The score-function estimator is noisy but still trains a tiny VAE.
     @Test func scoreFunctionEstimatorStillTrains() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = try trainer(.vae, epochs: 20, folder: folder, estimator: .scoreFunction)
         let before = run.evaluate(on: tinyPatterns()).negativeELBO
@@ -73,7 +69,7 @@ struct VariationalTrainerTests {
 
     /// Two epochs, or one epoch then a resume for the second, give the same losses, bit for bit.
     @Test func resumedRunContinuesExactly() throws {
-        let straight = temporaryFolder(), split = temporaryFolder()
+        let straight = TemporaryFolder.path("test"), split = TemporaryFolder.path("test")
         defer {
             try? FileManager.default.removeItem(atPath: straight)
             try? FileManager.default.removeItem(atPath: split)
@@ -116,7 +112,7 @@ struct VariationalTrainerTests {
     /// Gaussian alternatives, before writing anything.
     @Test(arguments: [Likelihood.bernoulli, .continuousBernoulli])
     func bernoulliLikelihoodsRefuseDataOutsideTheUnitInterval(likelihood: Likelihood) throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = try moons()
         let error = try #require(throws: DataRangeError.self) {
@@ -136,7 +132,7 @@ struct VariationalTrainerTests {
     /// whatever the likelihood.
     @Test(arguments: [DataPresentation.staticBinarized, .dynamicBinarized])
     func binarisedProtocolsRefuseDataOutsideTheUnitInterval(dataProtocol: DataPresentation) throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let error = try #require(throws: DataRangeError.self) {
             try pointTrainer(try moons(), likelihood: .gaussian, dataProtocol: dataProtocol, folder: folder)
@@ -147,7 +143,7 @@ struct VariationalTrainerTests {
     /// A Gaussian likelihood trains on the same points, and is what `latent train` picks for
     /// them when no likelihood is given; images in [0, 1] keep the Bernoulli.
     @Test func gaussianLikelihoodTrainsOnPointsAndIsTheirDefault() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = try moons()
         #expect(Likelihood.suited(to: [data]) == .gaussian)
@@ -172,7 +168,7 @@ struct VariationalTrainerTests {
     func runResumedFromAMidEpochCheckpointEndsWithTheSameWeights(
         estimator: GradientEstimator, stoppedAfter: Int
     ) throws {
-        let straight = temporaryFolder(), split = temporaryFolder()
+        let straight = TemporaryFolder.path("test"), split = TemporaryFolder.path("test")
         defer {
             try? FileManager.default.removeItem(atPath: straight)
             try? FileManager.default.removeItem(atPath: split)
@@ -221,7 +217,7 @@ struct VariationalTrainerTests {
     /// of skipping a count of batches that meant other examples: checkpoint at step 8 (2 of
     /// epoch 2's 6 batches of 16), resumed with batches of 32 (3 per epoch): 8 + 3 + 3 steps.
     @Test func midEpochResumeWithAnotherBatchSizeStartsTheEpochOver() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         func trainer(batchSize: Int, resuming: Bool) throws -> VariationalTrainer {
             var options = tinyTrainingOptions(epochs: 3)
@@ -238,7 +234,7 @@ struct VariationalTrainerTests {
     }
 
     @Test func aFolderWithATrainedRunIsNotOverwritten() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try trainer(.vae, epochs: 1, folder: folder).run(quiet: true)
         #expect(throws: RunError.self) { try RunFolder(creating: folder, resuming: false) }
@@ -246,7 +242,7 @@ struct VariationalTrainerTests {
 
     /// A diverging run stops with the step number and leaves the last good checkpoint intact.
     @Test func nonFiniteLossStopsTheRunAndKeepsTheCheckpoint() throws {
-        let folder = temporaryFolder()
+        let folder = TemporaryFolder.path("test")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try trainer(.vae, epochs: 1, folder: folder).run(quiet: true)
         let checkpoint = URL(fileURLWithPath: folder).appendingPathComponent("checkpoint.safetensors")

@@ -1,5 +1,6 @@
 import Foundation
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentNN
@@ -50,15 +51,8 @@ private final class Counter: CheckpointableState {
 
 @Suite("Checkpoint")
 struct CheckpointTests {
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("latent-checkpoint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test func moduleRoundTripRestoresParametersAndBuffers() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("checkpoint")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("checkpoint.safetensors")
         let saved = Network(fill: 0.5)
@@ -82,7 +76,7 @@ struct CheckpointTests {
     }
 
     @Test func mismatchListsEveryNameAndChangesNothing() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("checkpoint")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("checkpoint.safetensors")
         var contents = Checkpoint.contents(of: Network(hidden: 5))
@@ -116,7 +110,7 @@ struct CheckpointTests {
     }
 
     @Test func runSaveAndRestoreCarriesCountersAndState() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("checkpoint")
         defer { try? FileManager.default.removeItem(at: folder) }
         let counter = Counter()
         counter.value = 17
@@ -138,7 +132,7 @@ struct CheckpointTests {
     }
 
     @Test func restoreWithAnUnknownRoleChangesNothing() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("checkpoint")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Checkpoint.save(
             module: Network(fill: 2), optimizers: ["critic": Counter()], counters: ["step": 1],
@@ -153,7 +147,7 @@ struct CheckpointTests {
     }
 
     @Test func restoreFromAMissingFolderNamesTheFile() throws {
-        let parent = try Self.temporaryFolder()
+        let parent = try TemporaryFolder.createURL("checkpoint")
         defer { try? FileManager.default.removeItem(at: parent) }
         let folder = parent.appendingPathComponent("nothing-here")
         let error = #expect(throws: CheckpointError.self) {

@@ -1,5 +1,6 @@
 import Foundation
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentNN
@@ -23,13 +24,6 @@ let latentWrittenContents = Safetensors(
 struct SafetensorsTests {
     static func fixture(_ name: String) throws -> URL {
         try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
-    }
-
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("latent-safetensors-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
     }
 
     // MARK: - Interoperability
@@ -227,7 +221,7 @@ struct SafetensorsTests {
     }
 
     @Test func missingFileIsUnreadable() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("safetensors")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("absent.safetensors")
         #expect(
@@ -241,7 +235,7 @@ struct SafetensorsTests {
     // MARK: - Atomic writing
 
     @Test func writeReplacesTheFileAndLeavesNoTemporary() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("safetensors")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("model.safetensors")
         try Safetensors(tensors: ["a": Tensor([1])]).write(to: url)
@@ -255,7 +249,7 @@ struct SafetensorsTests {
 
     @Test func failedRenameLeavesNoPartialFile() throws {
         // The target is a non-empty folder, so the final rename fails after the data is written.
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("safetensors")
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("model.safetensors")
         try FileManager.default.createDirectory(
@@ -268,7 +262,7 @@ struct SafetensorsTests {
     }
 
     @Test func missingFolderThrowsAndCreatesNothing() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("safetensors")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("absent/model.safetensors")
         #expect(throws: CheckpointError.self) { try latentWrittenContents.write(to: url) }
@@ -277,7 +271,7 @@ struct SafetensorsTests {
 
     @Test(.enabled(if: geteuid() != 0, "root writes into read-only folders"))
     func unwritableFolderThrowsAndKeepsTheOldFile() throws {
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("safetensors")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("model.safetensors")
         try Safetensors(tensors: ["old": Tensor([1])]).write(to: url)

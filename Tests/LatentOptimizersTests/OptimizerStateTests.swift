@@ -1,6 +1,7 @@
 import Foundation
 import LatentNN
 import LatentTensor
+import TestSupport
 import Testing
 
 @testable import LatentOptimizers
@@ -53,13 +54,6 @@ struct OptimizerStateTests {
         ("rmsprop", { RMSProp(learningRate: 0.01, momentum: 0.5, centered: true) }),
     ]
 
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("latent-optimizer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test(arguments: 0..<4)
     func resumedRunContinuesExactly(maker index: Int) throws {
         let (kind, make) = Self.makers[index]
@@ -73,7 +67,7 @@ struct OptimizerStateTests {
         let first = TinyRegression(seed: 7)
         let firstOptimizer = make()
         let firstLosses = (0..<4).map { _ in first.step(firstOptimizer, schedule: schedule) }
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("optimizer")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Checkpoint.save(
             module: first, optimizers: ["optimizer": firstOptimizer],
@@ -122,7 +116,7 @@ struct OptimizerStateTests {
             _ = pair.critic.step(criticOptimizer, schedule: StepSchedule(stepSize: 2))
         }
         _ = pair.critic.step(criticOptimizer, schedule: StepSchedule(stepSize: 2))
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("optimizer")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Checkpoint.save(
             module: pair, optimizers: ["generator": generatorOptimizer, "critic": criticOptimizer],
@@ -186,7 +180,7 @@ struct OptimizerStateTests {
     @Test func restoreRefusesFilesFromDifferentSteps() throws {
         let model = TinyRegression(seed: 3)
         let adam = Adam(learningRate: 0.01)
-        let folder = try Self.temporaryFolder()
+        let folder = try TemporaryFolder.createURL("optimizer")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Checkpoint.save(
             module: model, optimizers: ["optimizer": adam], counters: ["step": 1], to: folder)
