@@ -190,7 +190,9 @@ struct ScoreCommand: ParsableCommand {
                     throw RunError("\(path): \(runFolder) models examples of shape \(shape), not images; "
                         + "give them as .npy or .csv")
                 }
-                for file in try pngFiles([path]) {
+                let files = isFolder.boolValue ? ImageFolder.pngFiles(in: path) : [path]
+                guard !files.isEmpty else { throw RunError("\(path): no .png files in the folder") }
+                for file in files {
                     let image = try PNGImage(contentsOf: file)
                     guard image.height == shape[1], image.width == shape[2] else {
                         throw RunError("\(file) is \(image.width)x\(image.height); the model reads \(shape[2])x\(shape[1]) images")
@@ -227,25 +229,5 @@ struct ScoreCommand: ParsableCommand {
         }
         precondition(scalars.count == names.count * size)
         return (names, scalars)
-    }
-
-    /// The PNG files named by `paths`: files as given, folders' `.png` files sorted by name.
-    static func pngFiles(_ paths: [String]) throws -> [String] {
-        var files: [String] = []
-        for path in paths {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw RunError("\(path): no such file or folder")
-            }
-            if isFolder.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                    .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }.sorted()
-                guard !names.isEmpty else { throw RunError("\(path): no .png files in the folder") }
-                files += names.map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(path)
-            }
-        }
-        return files
     }
 }

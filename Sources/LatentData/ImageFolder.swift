@@ -55,19 +55,21 @@ public enum ImageFolder {
         }
     }
 
+    /// The `.png` files directly in `folder` (hidden ones left out), sorted by name; none when
+    /// it cannot be read.
+    public static func pngFiles(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }
+            .sorted().map { (folder as NSString).appendingPathComponent($0) }
+    }
+
     /// Loads the images under `path`.
     ///
     /// - Throws: `DataError` when the folder is missing or empty, a class sub-folder holds no
     ///   PNG file, a file is not a valid PNG, or a file's size differs from the first image's
     ///   (the error names the file or folder).
     public static func load(_ path: String) throws -> Dataset {
-        let manager = FileManager.default
         let classNames = try subfolders(of: path)
-        func pngFiles(in folder: String) -> [String] {
-            ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }
-                .sorted().map { folder + "/" + $0 }
-        }
         var files: [(path: String, label: Int?)] = []
         if classNames.isEmpty {
             files = pngFiles(in: path).map { ($0, nil) }
