@@ -51,6 +51,39 @@ def ring_sample(rng, count):
     return (centres + 0.02 * rng.standard_normal((count, 2))).astype(np.float32)
 
 
+def report_vae(name, workload, model, loss_sums, train, test, args):
+    """Trains `model` with Adam 1e-3 in batches of 128 for args.epochs epochs (of args.batches
+    batches when given) and prints the workload's JSON line. `loss_sums(x)` returns the loss to
+    minimise and the batch's summed loss; the reported losses are per example."""
+    import torch  # imported in main, after the thread settings
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    times = []
+    for epoch in range(args.epochs):
+        start = time.perf_counter()
+        order = torch.randperm(train.shape[0])
+        total, seen = 0.0, 0
+        end = train.shape[0] if args.batches is None else min(train.shape[0], 128 * args.batches)
+        for i in range(0, end, 128):
+            x = train[order[i:i + 128]]
+            optimizer.zero_grad()
+            loss, summed = loss_sums(x)
+            loss.backward()
+            total += summed.item()
+            seen += x.shape[0]
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    test_loss = 0.0
+    with torch.no_grad():
+        for i in range(0, test.shape[0], 128):
+            test_loss += loss_sums(test[i:i + 128])[1].item()
+    timed = sorted(times[1:])
+    print(json.dumps({"name": name, "workload": workload, "sec_per_epoch": timed[len(timed) // 2],
+                      "first_epoch_sec": times[0], "epochs": args.epochs,
+                      "train_loss": total / seen, "test_loss": test_loss / test.shape[0],
+                      "peak_rss_mb": peak_mb()}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
@@ -99,33 +132,13 @@ def main():
             bce = F.binary_cross_entropy(recon, x, reduction="sum")
             return bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
 
+        def loss_sums(x):
+            recon, mu, logvar = model(x)
+            loss = loss_function(recon, x, mu, logvar)
+            return loss, loss
+
         model = VAE()
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-        times = []
-        for epoch in range(args.epochs):
-            start = time.perf_counter()
-            order = torch.randperm(data.shape[0])
-            total = 0.0
-            for i in range(0, data.shape[0] if args.batches is None else min(data.shape[0], 128 * args.batches), 128):
-                x = data[order[i:i + 128]]
-                optimizer.zero_grad()
-                recon, mu, logvar = model(x)
-                loss = loss_function(recon, x, mu, logvar)
-                loss.backward()
-                total += loss.item()
-                optimizer.step()
-            times.append(time.perf_counter() - start)
-        test_loss = 0.0
-        with torch.no_grad():
-            for i in range(0, test.shape[0], 128):
-                recon, mu, logvar = model(test[i:i + 128])
-                test_loss += loss_function(recon, test[i:i + 128], mu, logvar).item()
-        test_loss /= test.shape[0]
-        timed = sorted(times[1:])
-        print(json.dumps({"name": "W1", "workload": "mlp-vae", "sec_per_epoch": timed[len(timed) // 2],
-                          "first_epoch_sec": times[0], "epochs": args.epochs,
-                          "train_loss": total / data.shape[0], "test_loss": test_loss,
-                          "peak_rss_mb": peak_mb()}), flush=True)
+        report_vae("W1", "mlp-vae", model, loss_sums, data, test, args)
 
     if "W2" in chosen:
         reset_peak()
@@ -228,36 +241,13 @@ def main():
             bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
             return (bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())) / x.shape[0]
 
-        model = ConvVAE()
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-        times = []
-        for epoch in range(args.epochs):
-            start = time.perf_counter()
-            order = torch.randperm(train4.shape[0])
-            total, seen = 0.0, 0
-            end = train4.shape[0] if args.batches is None else min(train4.shape[0], 128 * args.batches)
-            for i in range(0, end, 128):
-                x = train4[order[i:i + 128]]
-                optimizer.zero_grad()
-                logits, mu, logvar = model(x)
-                loss = conv_loss(logits, x, mu, logvar)
-                loss.backward()
-                total += loss.item() * x.shape[0]
-                seen += x.shape[0]
-                optimizer.step()
-            times.append(time.perf_counter() - start)
-        test_loss = 0.0
-        with torch.no_grad():
-            for i in range(0, test4.shape[0], 128):
-                x = test4[i:i + 128]
-                logits, mu, logvar = model(x)
-                test_loss += conv_loss(logits, x, mu, logvar).item() * x.shape[0]
-        timed = sorted(times[1:])
-        print(json.dumps({"name": "W4", "workload": "conv-vae", "sec_per_epoch": timed[len(timed) // 2],
-                          "first_epoch_sec": times[0], "epochs": args.epochs,
-                          "train_loss": total / seen, "test_loss": test_loss / test4.shape[0],
-                          "peak_rss_mb": peak_mb()}), flush=True)
+        def conv_loss_sums(x):
+            logits, mu, logvar = model(x)
+            loss = conv_loss(logits, x, mu, logvar)
+            return loss, loss * x.shape[0]
 
+        model = ConvVAE()
+        report_vae("W4", "conv-vae", model, conv_loss_sums, train4, test4, args)
 
 if __name__ == "__main__":
     main()
