@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "LatentNN", targets: ["LatentNN"]),
         .library(name: "LatentOptimizers", targets: ["LatentOptimizers"]),
         .library(name: "LatentData", targets: ["LatentData"]),
+        .library(name: "LatentDistributed", targets: ["LatentDistributed"]),
         .library(name: "LatentModels", targets: ["LatentModels"]),
         .library(name: "LatentEval", targets: ["LatentEval"]),
         .executable(name: "latent", targets: ["LatentCLI"]),
@@ -65,9 +66,13 @@ let package = Package(
             name: "LatentData", dependencies: ["LatentTensor", "CZlib"],
             swiftSettings: [.unsafeFlags(["-O"])] + targetCPUFlags),
         .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "LatentTensor", "TestSupport"]),
+        // Data-parallel training: OpenMPI is loaded at run time, only by processes mpirun starts.
+        .target(name: "LatentDistributed", dependencies: ["LatentTensor", "LatentNN"], swiftSettings: fastMath),
+        .testTarget(
+            name: "LatentDistributedTests", dependencies: ["LatentDistributed", "LatentNN", "TestSupport"]),
         .target(
             name: "LatentModels",
-            dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData"],
+            dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "LatentDistributed"],
             swiftSettings: fastMath),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentData", "TestSupport"]),
         .target(

@@ -1,0 +1,50 @@
+/// The processes of one data-parallel training job, and the collective operations they share.
+///
+/// Every rank runs the same training loop on its own rows of each batch; the ranks agree on
+/// everything else through these calls, which each rank makes in the same order. A job of one
+/// process (``SingleProcessGroup``) makes every call a no-op, so a trainer written against a
+/// group runs unchanged without one. ``MPIProcessGroup`` is the group of processes `mpirun`
+/// started; ``LocalProcessGroup`` runs its ranks as threads of one process.
+public protocol ProcessGroup: AnyObject, Sendable {
+    /// This process's index in the group, from 0.
+    var rank: Int { get }
+    /// The number of processes in the group.
+    var size: Int { get }
+    /// Replaces `values` on every rank with their sum over the ranks, element by element.
+    ///
+    /// Every rank passes the same number of values; the sums are the same bits on every rank.
+    func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>)
+    /// The same for `Double` values (counts and losses accumulated over a run).
+    func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>)
+    /// Replaces `values` on every rank with rank `root`'s.
+    func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int)
+}
+
+extension ProcessGroup {
+    /// Whether this rank writes the run's files and prints its progress (rank 0).
+    public var isLeader: Bool { rank == 0 }
+
+    /// The sums over the ranks of `values`.
+    public func sum(_ values: [Double]) -> [Double] {
+        guard size > 1 else { return values }
+        var values = values
+        values.withUnsafeMutableBufferPointer { allReduceSum($0) }
+        return values
+    }
+
+    /// The rows of a batch of `count` that this rank takes: the `rank`-th of `size` contiguous
+    /// parts, whose sizes differ by at most one (a part is empty when `count < size`).
+    public func share(of count: Int) -> Range<Int> {
+        (count * rank / size)..<(count * (rank + 1) / size)
+    }
+}
+
+/// A job of one process: rank 0 of 1, every collective a no-op.
+public final class SingleProcessGroup: ProcessGroup {
+    public init() {}
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
+    public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) {}
+}
