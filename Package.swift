@@ -74,7 +74,8 @@ let package = Package(
             name: "LatentModels",
             dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "LatentDistributed"],
             swiftSettings: fastMath),
-        .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels", "LatentData", "TestSupport"]),
+        .testTarget(
+            name: "LatentModelsTests", dependencies: ["LatentModels", "LatentData", "LatentDistributed", "TestSupport"]),
         .target(
             name: "LatentEval", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentModels"],
             swiftSettings: fastMath),

@@ -40,6 +40,7 @@ public final class LocalProcessGroup: ProcessGroup {
             finished.enter()
             let thread = Thread {
                 results.set(rank.rank, body(rank))
+                rank.meeting.leave()
                 finished.leave()
             }
             // The engine's kernels recurse through its graph; give ranks a main thread's stack.
@@ -77,13 +78,16 @@ public final class LocalProcessGroup: ProcessGroup {
 }
 
 /// Where the ranks of a ``LocalProcessGroup`` meet: each call waits until every rank has made
-/// it, and the last to arrive combines the contributions for all.
+/// it, and the last to arrive combines the contributions for all. A rank that has finished
+/// while others wait in a call would leave them waiting for ever: that stops the process, naming
+/// the call, as `mpirun` stops a job one of whose ranks has exited.
 private final class Meeting: @unchecked Sendable {
     let size: Int
     private let condition = NSCondition()
     private var contributions: [Any]
     private var arrived = 0
     private var round = 0
+    private var departed = 0
     private var result: Any = ()
 
     init(size: Int) {
@@ -101,6 +105,7 @@ private final class Meeting: @unchecked Sendable {
         let myRound = round
         contributions[rank] = value
         arrived += 1
+        checkNoneLeft()
         if arrived == size {
             result = combine(contributions.map { $0 as! Value })
             arrived = 0
@@ -110,6 +115,19 @@ private final class Meeting: @unchecked Sendable {
             while round == myRound { condition.wait() }
         }
         return result as! Value
+    }
+
+    /// Marks a rank as finished: it makes no more calls.
+    func leave() {
+        condition.lock()
+        defer { condition.unlock() }
+        departed += 1
+        checkNoneLeft()
+    }
+
+    private func checkNoneLeft() {
+        precondition(departed == 0 || arrived == 0,
+                     "LocalProcessGroup: \(departed) rank(s) finished while \(arrived) wait in a collective call")
     }
 }
 

@@ -35,6 +35,12 @@ public struct RunFolder: Sendable {
         }
     }
 
+    /// Names a run folder without creating or checking it: what the other ranks of a
+    /// data-parallel run hold, while rank 0 creates, checks and writes the folder.
+    public init(unchecked path: String) {
+        url = URL(fileURLWithPath: path)
+    }
+
     /// Creates the folder for a new run, or reopens it to resume.
     ///
     /// A folder that already holds a checkpoint is never overwritten: without `resuming` this

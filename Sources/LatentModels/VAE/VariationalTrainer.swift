@@ -1,5 +1,6 @@
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentNN
 import LatentOptimizers
 import LatentTensor
@@ -10,6 +11,15 @@ import LatentTensor
 /// the seed and the epoch number. A checkpoint records the batches already taken in the epoch
 /// and the state of its noise generator, so a run resumed from any checkpoint, mid-epoch
 /// included, continues exactly as an uninterrupted one would.
+///
+/// Given a ``ProcessGroup`` of several ranks, the trainer is data-parallel: every rank draws the
+/// same batches, takes its own share of each batch's rows, and the ranks' gradients are combined
+/// into the whole batch's before each update, so every rank holds the same model. A rank's
+/// sampling noise then comes from the seed, the step and the rank (so a resume is exact for any
+/// number of ranks); BatchNorm's statistics are each rank's own rows', as PyTorch's
+/// `DistributedDataParallel` without `SyncBatchNorm`. Rank 0 alone reads and writes the run
+/// folder's files other than the checkpoint, evaluates and draws; on resuming, every rank reads
+/// the checkpoint.
 public final class VariationalTrainer {
     /// The model being trained.
     public let model: VariationalAutoencoder
@@ -19,6 +29,8 @@ public final class VariationalTrainer {
     public let folder: RunFolder
     /// The optimiser.
     public let optimizer: Adam
+    /// The processes that train together (one, unless launched for data-parallel training).
+    public let group: any ProcessGroup
     private let training: Dataset
     private let test: Dataset
     private let loader: DataLoader
@@ -48,11 +60,13 @@ public final class VariationalTrainer {
     ///   - test: the held-out set the reported loss is measured on.
     ///   - dataset: the dataset's specification, recorded in `config.json`.
     ///   - folder: the run folder; when it holds a checkpoint and `resuming`, training continues.
+    ///   - group: the processes that train together; each takes its share of every batch.
     /// - Throws: ``ConfigurationError`` for an impossible model, ``DataRangeError`` for data
     ///   outside [0, 1] that the likelihood or protocol needs inside it, ``RunError`` otherwise.
     public init(
         configuration: VariationalConfiguration, options: VariationalTrainingOptions,
-        training: Dataset, test: Dataset, dataset: String, folder: RunFolder, resuming: Bool
+        training: Dataset, test: Dataset, dataset: String, folder: RunFolder, resuming: Bool,
+        group: any ProcessGroup = SingleProcessGroup()
     ) throws {
         try configuration.validate()
         guard training.exampleShape == configuration.imageShape, test.exampleShape == configuration.imageShape else {
@@ -64,6 +78,7 @@ public final class VariationalTrainer {
         self.options = options
         self.folder = folder
         self.dataset = dataset
+        self.group = group
         var generator = SplitMix64(seed: options.seed)
         model = VariationalAutoencoder(configuration, using: &generator)
         var trainingSet = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
@@ -85,9 +100,10 @@ public final class VariationalTrainer {
         }
         if resuming {
             try restore()
-        } else {
+        } else if group.isLeader {
             try folder.writeConfiguration(runConfiguration)
         }
+        group.synchronize(model)
     }
 
     /// The test set binarised once with a fixed seed, as both binarised protocols evaluate on.
@@ -109,7 +125,9 @@ public final class VariationalTrainer {
     ///   cannot be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> VariationalSummary {
-        let log = try MetricsLog(url: folder.metricsURL, continuingFrom: step)
+        let leads = group.isLeader
+        let quiet = quiet || !leads
+        let log = leads ? try MetricsLog(url: folder.metricsURL, continuingFrom: step) : nil
         let totalSteps = options.epochs * loader.batchCount
         let progress = ProgressReporter(
             total: totalSteps, first: step, label: model.configuration.kind.rawValue)
@@ -130,38 +148,29 @@ public final class VariationalTrainer {
             var batches = loader.batches(epoch: epoch)
             for _ in 0..<batchesTakenInEpoch { _ = batches.next() }
             while let batch = batches.next() {
-                let objective = model.objective(
-                    batch.examples, labels: batch.labels,
-                    baseline: model.configuration.usesBaseline ? baseline : 0, using: &noise)
-                let loss = objective.loss.scalar
-                guard loss.isFinite else {
-                    throw RunError("the loss became \(loss) at step \(step + 1) (epoch \(epoch + 1)); "
-                        + "stopped; \(folder.keptCheckpointNote)")
-                }
-                let parameters = model.trainableParameters
-                let gradients = objective.loss.gradients(withRespectTo: parameters.map(\.value))
-                optimizer.update(parameters, with: gradients)
-                baseline = 0.9 * baseline + 0.1 * objective.signal
+                let measured = try takeStep(batch, epoch: epoch)
                 step += 1
                 batchesTakenInEpoch += 1
-                let bound = objective.bound.scalar
+                let bound = measured.bound
                 epochLoss += Double(bound) * Double(batch.examples.shape[0])
                 epochCount += batch.examples.shape[0]
                 if step % options.logEvery == 0 {
-                    log.append(trainingRecord(epoch: epoch, objective: objective))
+                    log?.append(trainingRecord(epoch: epoch, measured: measured))
                 }
                 if !quiet {
                     progress.update(step: step, values: [("loss", bound), ("epoch", Float(epoch + 1))])
                 }
-                if options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
+                if leads && options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
                     try saveCheckpoint()
                 }
                 if step == interruptionStep { throw RunError("interrupted after step \(step)") }
             }
             completedEpochs += 1
             batchesTakenInEpoch = 0
+            // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
+            guard leads else { continue }
             lastTest = evaluate(on: test)
-            log.append([
+            log?.append([
                 ("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
                 ("train_loss", .number(epochLoss / Double(max(epochCount, 1)))),
                 ("test_loss", .number(Double(lastTest.negativeELBO))),
@@ -185,9 +194,13 @@ public final class VariationalTrainer {
                     model: model, to: folder.file(String(format: "samples-epoch-%03d.png", completedEpochs)),
                     seed: options.seed)
                 {
-                    log.appendImage(picture, tag: "samples", step: step)
+                    log?.appendImage(picture, tag: "samples", step: step)
                 }
             }
+        }
+        guard leads else {
+            return VariationalSummary(
+                epochs: completedEpochs, steps: step, test: lastTest, seconds: Date().timeIntervalSince(start))
         }
         if lastTest.count == 0 { lastTest = evaluate(on: test) }
         try VariationalPictures.writeAll(model: model, test: test, folder: folder, seed: options.seed)
@@ -202,16 +215,62 @@ public final class VariationalTrainer {
         VariationalEvaluation.measure(model, on: data, seed: options.seed)
     }
 
-    private func trainingRecord(epoch: Int, objective: VariationalObjective) -> [(String, MetricValue)] {
+    private func trainingRecord(epoch: Int, measured: StepMeasures) -> [(String, MetricValue)] {
         var record: [(String, MetricValue)] = [
             ("step", .integer(step)), ("epoch", .integer(epoch + 1)), ("split", .text("train")),
-            ("loss", .number(Double(objective.bound.scalar))),
+            ("loss", .number(Double(measured.bound))),
         ]
-        if objective.kl.scalar.isFinite {
-            record.append(("reconstruction", .number(Double(objective.reconstruction.scalar))))
-            record.append(("kl", .number(Double(objective.kl.scalar))))
+        if measured.kl.isFinite {
+            record.append(("reconstruction", .number(Double(measured.reconstruction))))
+            record.append(("kl", .number(Double(measured.kl))))
         }
         return record
+    }
+
+    /// What one step measured on the whole batch (over every rank's rows).
+    struct StepMeasures {
+        var bound: Float
+        var reconstruction: Float
+        var kl: Float
+    }
+
+    /// Updates the model on one batch: this rank's share of its rows, the whole batch's gradient.
+    ///
+    /// The ranks first add up their losses, so that all of them stop together on one that is
+    /// not finite; then their gradients. With one process the sums are the losses themselves
+    /// (a Float times a row count and back is exact in Double).
+    private func takeStep(_ batch: Batch, epoch: Int) throws -> StepMeasures {
+        let count = batch.examples.shape[0]
+        let rows = group.share(of: count)
+        let parameters = model.trainableParameters
+        var objective: VariationalObjective?
+        var sums = [Double](repeating: 0, count: 5)
+        if !rows.isEmpty {
+            let baseline = model.configuration.usesBaseline ? self.baseline : 0
+            if group.size == 1 {
+                objective = model.objective(batch.examples, labels: batch.labels, baseline: baseline, using: &noise)
+            } else {
+                var rankNoise = SplitMix64(seed: options.seed).derived(0xD47A_0000_0000 &+ UInt64(step))
+                    .derived(UInt64(group.rank))
+                objective = model.objective(
+                    batch.examples.sliced(rows, alongAxis: 0), labels: batch.labels.map { Array($0[rows]) },
+                    baseline: baseline, using: &rankNoise)
+            }
+            let measures = [objective!.loss, objective!.bound, objective!.reconstruction, objective!.kl]
+                .map(\.scalar) + [objective!.signal]
+            sums = measures.map { Double($0) * Double(rows.count) }
+        }
+        sums = group.sum(sums).map { $0 / Double(count) }
+        let loss = Float(sums[0])
+        guard loss.isFinite else {
+            throw RunError("the loss became \(loss) at step \(step + 1) (epoch \(epoch + 1)); "
+                + "stopped; \(folder.keptCheckpointNote)")
+        }
+        let gradients = objective.map { $0.loss.gradients(withRespectTo: parameters.map(\.value)) }
+            ?? parameters.map { Tensor(zeros: $0.shape) }
+        optimizer.update(parameters, with: group.combinedGradients(gradients, weight: Float(rows.count) / Float(count)))
+        baseline = 0.9 * baseline + 0.1 * Float(sums[4])
+        return StepMeasures(bound: Float(sums[1]), reconstruction: Float(sums[2]), kl: Float(sums[3]))
     }
 
     // MARK: - Checkpoints
@@ -261,7 +320,7 @@ public final class VariationalTrainer {
             epochCount = counters["epoch_examples"] ?? 0
         }
         try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
-        changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
+        if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 
     private func writeReport(_ summary: VariationalSummary) throws {
