@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "LatentCLI",
             dependencies: [
-                "LatentTensor", "LatentData", "LatentModels", "LatentEval",
+                "LatentTensor", "LatentData", "LatentDistributed", "LatentModels", "LatentEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: targetCPUFlags),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentModels
 import LatentNN
 
@@ -31,10 +32,16 @@ extension TrainCommand {
             try TrainCommand.checkOptionsTakeEffect(
                 given: TrainCommand.givenOptionNames(arguments), adversarial: configuration, options: options)
         }
-        let folder = try RunFolder(creating: out, resuming: resume)
+        let world = try MPIProcessGroup.world()
+        try TrainCommand.checkShares(of: options.batchSize, over: world)
+        let folder = world.isLeader ? try RunFolder(creating: out, resuming: resume) : RunFolder(unchecked: out)
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
-            dataset: data.dataset, folder: folder, resuming: resume)
+            dataset: data.dataset, folder: folder, resuming: resume, group: world)
+        guard world.isLeader else {
+            try trainer.run(quiet: true)
+            return
+        }
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
         FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.adversarialFiles).utf8))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentModels
 import LatentNN
 
@@ -111,6 +112,16 @@ struct TrainCommand: ParsableCommand {
     /// Runs the command given as `invocation` (its arguments after `train`; `nil` when not
     /// started from the command line, so nothing is replayed or recorded).
     func run(invocation: [String]?) throws {
+        // Under mpirun, MPI starts here; any failure below stops every rank (MPI_Abort), so
+        // none waits for ever on one that has stopped.
+        let world: any ProcessGroup
+        do {
+            world = try MPIProcessGroup.world()
+        } catch {
+            FileHandle.standardError.write(Data("latent train: error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        defer { MPIProcessGroup.finish() }
         do {
             if let invocation { try TrainCommand.checkOptionsApply(to: model, in: invocation) }
             if resume, let invocation, let saved = try? RunFolder(creating: out, resuming: true).readConfiguration(),
@@ -120,8 +131,10 @@ struct TrainCommand: ParsableCommand {
                 guard saved.model == model.rawValue else {
                     throw RunError("--resume: \(out) holds a \(saved.model) run, not \(model.rawValue)")
                 }
-                FileHandle.standardError.write(Data(
-                    "--resume: continuing with the run's own options: \(replayed.joined(separator: " "))\n".utf8))
+                if world.isLeader {
+                    FileHandle.standardError.write(Data(
+                        "--resume: continuing with the run's own options: \(replayed.joined(separator: " "))\n".utf8))
+                }
                 let command: TrainCommand
                 do {
                     command = try TrainCommand.parse(replayed + ["--resume"] + (json ? ["--json"] : []))
@@ -139,9 +152,13 @@ struct TrainCommand: ParsableCommand {
                 try train(arguments: invocation.map { TrainCommand.recordable($0) })
             }
         } catch let error as ExitCode {
+            if error.rawValue != 0, let mpi = world as? MPIProcessGroup {
+                mpi.abort(message: "latent train: stopped", code: error.rawValue)
+            }
             throw error
         } catch {
             // One line naming what and where, non-zero exit.
+            if let mpi = world as? MPIProcessGroup { mpi.abort(message: "latent train: error: \(error)") }
             FileHandle.standardError.write(Data("latent train: error: \(error)\n".utf8))
             throw ExitCode.failure
         }
@@ -153,6 +170,11 @@ struct TrainCommand: ParsableCommand {
     /// the model and its training options are then the run's own, with those options applied,
     /// not what its recorded arguments give under this version's defaults.
     private func train(arguments: [String]?, continuing saved: RunConfiguration? = nil) throws {
+        let world = try MPIProcessGroup.world()
+        if world.size > 1, model == .classifier {
+            throw RunError("data-parallel training (\(world.size) processes under mpirun) covers the generative models; "
+                + "train the classifier in one process")
+        }
         switch model {
         case .classifier:
             try trainClassifier(arguments: arguments, continuing: saved)
@@ -204,6 +226,7 @@ struct TrainCommand: ParsableCommand {
             // Data outside [0, 1] (the 2-D toys) gets a Gaussian decoder unless one is named.
             if variational.likelihood == nil, Likelihood.suited(to: [training, test]) == .gaussian {
                 configuration.likelihood = .gaussian
+                if (try? MPIProcessGroup.world())?.isLeader == false { return configuration }
                 FileHandle.standardError.write(Data(("\(data.dataset): values outside [0, 1], so a Gaussian decoder "
                     + "(--likelihood gaussian --output-std \(configuration.outputStandardDeviation))\n").utf8))
             }
@@ -218,10 +241,18 @@ struct TrainCommand: ParsableCommand {
         try configuration.validate()
         try TrainCommand.checkDecodedBatch(
             configuration, batchSize: min(options.batchSize, options.trainingLimit ?? training.count, training.count))
-        let folder = try RunFolder(creating: out, resuming: resume)
+        let world = try MPIProcessGroup.world()
+        try TrainCommand.checkShares(of: options.batchSize, over: world)
+        // Rank 0 creates, checks and writes the folder; the other ranks read the checkpoint
+        // from it when resuming.
+        let folder = world.isLeader ? try RunFolder(creating: out, resuming: resume) : RunFolder(unchecked: out)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
-            dataset: data.dataset, folder: folder, resuming: resume)
+            dataset: data.dataset, folder: folder, resuming: resume, group: world)
+        guard world.isLeader else {
+            try trainer.run(quiet: true)
+            return
+        }
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
         FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.variationalFiles).utf8))
@@ -418,6 +449,20 @@ extension TrainCommand {
     /// After the trainer is set up: says which training options a resumed run changed against
     /// its `config.json` (an option left out of a `--resume` command that sets others falls
     /// back to its default, which is rarely meant) and records the arguments that made the run.
+    /// Says how a data-parallel job shares out each batch (rank 0 only); refuses batches with
+    /// fewer rows than ranks.
+    static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {
+        guard world.size > 1 else { return }
+        guard batchSize >= world.size else {
+            throw RunError("--batch-size \(batchSize) is smaller than the \(world.size) processes mpirun started: "
+                + "each rank takes a share of every batch; give at least \(world.size)")
+        }
+        let shares = Set((0..<world.size).map { (batchSize * ($0 + 1) / world.size) - (batchSize * $0 / world.size) })
+        guard world.isLeader else { return }
+        FileHandle.standardError.write(Data(("data-parallel over \(world.size) processes (mpirun): each takes "
+            + shares.sorted().map(String.init).joined(separator: " or ") + " of every batch's \(batchSize) rows\n").utf8))
+    }
+
     func recordSetup(changes: [String], arguments: [String]?, in folder: RunFolder) throws {
         if !changes.isEmpty {
             FileHandle.standardError.write(Data((

@@ -116,3 +116,110 @@ extension RunFolder {
         MetricsLog.read(metricsURL).compactMap { $0["test_loss"] as? Double }.last ?? .nan
     }
 }
+
+/// Adversarial training on local ranks: the ranks stay one model, learn, and resume exactly.
+@Suite("Data-parallel adversarial training")
+struct DataParallelAdversarialTests {
+    /// Builds each rank's trainer (rank 0 creates the folder first) and runs it; returns each
+    /// rank's final parameters.
+    func trainOnRanks(
+        _ size: Int, _ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions,
+        _ data: Dataset, folder: String, resuming: Bool = false
+    ) throws -> [[[Float]]] {
+        if !resuming { _ = try RunFolder(creating: folder, resuming: false) }
+        let outcomes = LocalProcessGroup.run(size: size) { group -> Result<[[Float]], RunError> in
+            do {
+                let runFolder = group.isLeader
+                    ? try RunFolder(creating: folder, resuming: resuming) : RunFolder(unchecked: folder)
+                let trainer = try AdversarialTrainer(
+                    configuration: configuration, options: options, training: data, dataset: "tiny",
+                    folder: runFolder, resuming: resuming, group: group)
+                try trainer.run(quiet: true)
+                return .success(trainer.model.parameters.map(\.value.scalars))
+            } catch {
+                return .failure(RunError("rank \(group.rank): \(error)"))
+            }
+        }
+        return try outcomes.map { try $0.get() }
+    }
+
+    /// The small GAN of `samplesMoveTowardTheModes` on two ranks of 32 rows each: its samples
+    /// come to the ring's modes as one process's do, and both ranks hold the same weights.
+    @Test func twoRanksPullSamplesOntoTheModes() throws {
+        var random = SplitMix64(seed: 2)
+        let ring = try ToyDistribution(parsing: "ring8")
+        let mixture = ring.mixture!
+        let data = Dataset(name: "ring8", examples: ring.sample(count: 512, using: &random), valueRange: -1...1)
+        var configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [2])
+        configuration.generatorHidden = [32, 32]
+        configuration.discriminatorHidden = [32, 32]
+        configuration.noiseDimension = 4
+        configuration.packing = nil
+        configuration.averagesGenerator = false
+        var options = AdversarialTrainingOptions.recipe(.gan, exampleShape: [1, 28, 28])
+        options.optimizer = .adam
+        options.learningRate = 2e-3
+        options.batchSize = 64
+        options.steps = 600
+        options.logEvery = 100
+        options.sampleEvery = 0
+        options.checkpointEvery = 0
+        let folder = TemporaryFolder.path("parallel")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func meanDistance(_ model: AdversarialNetwork) -> Double {
+            var noise = SplitMix64(seed: 77)
+            let samples = model.sample(count: 400, using: &noise).scalars
+            let distances = (0..<400).map {
+                mixture.nearestCentre(to: SIMD2(Double(samples[2 * $0]), Double(samples[2 * $0 + 1]))).distance
+            }
+            return distances.reduce(0, +) / 400
+        }
+        var untrainedRandom = SplitMix64(seed: options.seed)
+        let before = meanDistance(AdversarialNetwork(configuration, using: &untrainedRandom))
+        let parameters = try trainOnRanks(2, configuration, options, data, folder: folder)
+        #expect(parameters[0] == parameters[1], "the ranks' weights differ")
+        let after = meanDistance(try AdversarialNetwork.load(run: folder))
+        #expect(after < 0.5 * before, "mean distance to the nearest mode \(before) → \(after)")
+        #expect(MetricsLog.read(RunFolder(unchecked: folder).metricsURL).count == 6)
+    }
+
+    /// WGAN-GP on two ranks, 3 steps and a resume to 6, ends as 6 steps in one go, bit for bit.
+    @Test func twoRanksResumeExactly() throws {
+        var (configuration, options, data) = tinyAdversarial(.wganGP)
+        options.steps = 6
+        let straight = TemporaryFolder.path("straight"), split = TemporaryFolder.path("split")
+        defer {
+            try? FileManager.default.removeItem(atPath: straight)
+            try? FileManager.default.removeItem(atPath: split)
+        }
+        let whole = try trainOnRanks(2, configuration, options, data, folder: straight)
+        var firstHalf = options
+        firstHalf.steps = 3
+        _ = try trainOnRanks(2, configuration, firstHalf, data, folder: split)
+        let resumed = try trainOnRanks(2, configuration, options, data, folder: split, resuming: true)
+        #expect(whole[0] == whole[1])
+        #expect(whole == resumed)
+    }
+
+    /// A batch that does not split into equal shares of whole packs is refused, naming both.
+    @Test func unequalSharesAreRefused() throws {
+        var (tinyConfiguration, tinyOptions, tinyData) = tinyAdversarial(.gan)
+        tinyOptions.batchSize = 12
+        tinyConfiguration.packing = 2
+        let configuration = tinyConfiguration, options = tinyOptions, data = tinyData
+        let folder = TemporaryFolder.path("parallel")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try RunFolder(creating: folder, resuming: false)
+        let messages = LocalProcessGroup.run(size: 4) { group -> String in
+            do {
+                _ = try AdversarialTrainer(
+                    configuration: configuration, options: options, training: data, dataset: "tiny",
+                    folder: RunFolder(unchecked: folder), resuming: false, group: group)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(messages.allSatisfy { $0.contains("multiple of 8") && $0.contains("got 12") }, "\(messages[0])")
+    }
+}

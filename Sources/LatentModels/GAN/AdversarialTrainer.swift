@@ -1,5 +1,6 @@
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentNN
 import LatentOptimizers
 import LatentTensor
@@ -9,6 +10,13 @@ import LatentTensor
 /// Step `s` draws its noise, interpolation weights and dropout masks from a generator derived
 /// from the seed and `s`, and its real batches by their global index in the seeded epoch
 /// orders, so a run resumed from any checkpoint continues exactly as an uninterrupted one.
+///
+/// Given a ``ProcessGroup`` of several ranks, the trainer is data-parallel as
+/// ``VariationalTrainer`` is: each rank takes an equal share of every real batch and draws its
+/// own noise (from the seed, the step and the rank), and each D and G update applies the mean
+/// of the ranks' gradients. Statistics over a batch (BatchNorm, the minibatch standard
+/// deviation, feature matching's means) are each rank's own rows', as under PyTorch's
+/// `DistributedDataParallel`. Rank 0 alone writes the run folder.
 public final class AdversarialTrainer {
     /// The model being trained.
     public let model: AdversarialNetwork
@@ -20,6 +28,8 @@ public final class AdversarialTrainer {
     public let generatorOptimizer: any Optimizer
     /// D's optimiser.
     public let discriminatorOptimizer: any Optimizer
+    /// The processes that train together (one, unless launched for data-parallel training).
+    public let group: any ProcessGroup
     /// The training data in model space.
     let training: Dataset
     private let loader: DataLoader
@@ -41,11 +51,13 @@ public final class AdversarialTrainer {
     ///   - training: the training set in the data's own range ([0, 1] for images).
     ///   - dataset: the dataset's specification, recorded in `config.json`.
     ///   - folder: the run folder; with `resuming`, training continues from its checkpoint.
+    ///   - group: the processes that train together; each takes an equal share of every batch.
     /// - Throws: ``ConfigurationError`` for settings that cannot work, ``RunError`` for data of
     ///   another shape or an unreadable run folder.
     public init(
         configuration: AdversarialConfiguration, options: AdversarialTrainingOptions,
-        training: Dataset, dataset: String, folder: RunFolder, resuming: Bool
+        training: Dataset, dataset: String, folder: RunFolder, resuming: Bool,
+        group: any ProcessGroup = SingleProcessGroup()
     ) throws {
         try configuration.validate()
         try options.validate()
@@ -58,6 +70,7 @@ public final class AdversarialTrainer {
         self.options = options
         self.folder = folder
         self.dataset = dataset
+        self.group = group
         var random = SplitMix64(seed: options.seed)
         model = AdversarialNetwork(configuration, using: &random)
         var data = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
@@ -85,6 +98,13 @@ public final class AdversarialTrainer {
                 "--pack \(configuration.packedExamples) needs a batch size that is a multiple of it, "
                     + "got \(loader.batchSize) (--pack 1 scores examples one by one)")
         }
+        guard loader.batchSize % (group.size * configuration.packedExamples) == 0 else {
+            throw ConfigurationError(
+                "data-parallel training over \(group.size) processes gives each an equal share of every batch "
+                    + (configuration.packedExamples > 1 ? "in whole packs of \(configuration.packedExamples) " : "")
+                    + "and needs a batch size that is a multiple of \(group.size * configuration.packedExamples), "
+                    + "got \(loader.batchSize)")
+        }
         generatorOptimizer = optimizer(options.learningRate)
         discriminatorOptimizer = optimizer(options.discriminatorLearningRate ?? options.learningRate)
         // WGAN's critic starts inside its clipping box, so every step is a projected one.
@@ -93,9 +113,10 @@ public final class AdversarialTrainer {
         }
         if resuming {
             try restore()
-        } else {
+        } else if group.isLeader {
             try folder.writeConfiguration(runConfiguration)
         }
+        group.synchronize(model)
     }
 
     /// The configuration recorded in `config.json`.
@@ -115,7 +136,9 @@ public final class AdversarialTrainer {
     ///   be written.
     @discardableResult
     public func run(quiet: Bool = false) throws -> AdversarialSummary {
-        let log = try MetricsLog(url: folder.metricsURL, continuingFrom: step)
+        let leads = group.isLeader
+        let quiet = quiet || !leads
+        let log = leads ? try MetricsLog(url: folder.metricsURL, continuingFrom: step) : nil
         let progress = ProgressReporter(total: options.steps, first: step, label: model.configuration.kind.rawValue)
         let start = Date()
         var last = AdversarialStep()
@@ -130,32 +153,33 @@ public final class AdversarialTrainer {
             last = record
             step += 1
             if step % options.logEvery == 0 || step == options.steps {
-                log.append([("step", .integer(step))]
+                log?.append([("step", .integer(step))]
                     + record.fields.map { ($0.0, .number(Double($0.1))) }
                     + [("seconds", .number(Date().timeIntervalSince(start)))])
             }
             if !quiet { progress.update(step: step, values: record.progressFields) }
-            if options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
+            if leads && options.checkpointEvery > 0 && step % options.checkpointEvery == 0 {
                 try saveCheckpoint()
             }
-            if options.sampleEvery > 0 && step % options.sampleEvery == 0 {
+            if leads && options.sampleEvery > 0 && step % options.sampleEvery == 0 {
                 reestimateAverageStatistics()
                 if let picture = try AdversarialPictures.write(
                     model: model, data: training, folder: folder, seed: options.seed, step: step)
                 {
-                    log.appendImage(picture, tag: "samples", step: step)
+                    log?.appendImage(picture, tag: "samples", step: step)
                 }
             }
         }
+        var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
+        summary.stepsTaken = step - firstStep
+        guard leads else { return summary }
         try saveCheckpoint()  // with the average's own statistics, used by the pictures too
         if let picture = try AdversarialPictures.write(
             model: model, data: training, folder: folder, seed: options.seed, step: nil),
             options.sampleEvery == 0 || step % options.sampleEvery != 0
         {
-            log.appendImage(picture, tag: "samples", step: step)  // unless the last step's grid is there
+            log?.appendImage(picture, tag: "samples", step: step)  // unless the last step's grid is there
         }
-        var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
-        summary.stepsTaken = step - firstStep
         try writeReport(summary)
         return summary
     }
@@ -164,6 +188,7 @@ public final class AdversarialTrainer {
     /// advance ``step``.
     public func trainStep() -> AdversarialStep {
         var random = SplitMix64(seed: options.seed).derived(0x57E9_0000_0000 &+ UInt64(step))
+        if group.size > 1 { random = random.derived(UInt64(group.rank)) }
         var record = AdversarialStep()
         if let decay = options.learningRateDecay, decay != .none {
             let factor = decay.factor(step: step, total: options.steps)
@@ -180,24 +205,30 @@ public final class AdversarialTrainer {
             let fake = withoutGradients { model.generator(input) }
             let objective = discriminatorObjective(
                 real: real, labels: labels, fake: fake, codes: codes, using: &random)
-            record.discriminatorLoss = objective.adversarial.scalar
-            record.gradientPenalty = objective.penalty?.scalar
-            record.interpolateGradientNorm = objective.interpolateGradientNorm
-            guard objective.total.scalar.isFinite else { return record }
+            // The ranks' means, so that every rank stops together on a loss that is not finite.
+            let means = meanOverRanks([
+                objective.total.scalar, objective.adversarial.scalar, objective.penalty?.scalar ?? 0,
+                objective.interpolateGradientNorm ?? 0, meanScore(objective.realScore), meanScore(objective.fakeScore),
+                model.configuration.loss == .wasserstein
+                    ? objective.realScore.mean().scalar - objective.fakeScore.mean().scalar : 0,
+            ])
+            record.discriminatorLoss = means[1]
+            record.gradientPenalty = objective.penalty.map { _ in means[2] }
+            record.interpolateGradientNorm = objective.interpolateGradientNorm.map { _ in means[3] }
+            guard means[0].isFinite else { return record }
             updateDiscriminator(objective.total)
-            record.realScore = meanScore(objective.realScore)
-            record.fakeScore = meanScore(objective.fakeScore)
-            if model.configuration.loss == .wasserstein {
-                record.wasserstein = objective.realScore.mean().scalar - objective.fakeScore.mean().scalar
-            }
+            record.realScore = means[4]
+            record.fakeScore = means[5]
+            if model.configuration.loss == .wasserstein { record.wasserstein = means[6] }
         }
         model.discriminator.reseedDropout(random.next())
         let (input, codes) = model.generatorInput(
             count: real.shape[0], codes: GeneratorCodes(labels: labels), using: &random)
         let objective = generatorObjective(input: input, codes: codes, real: real, labels: labels)
-        record.generatorLoss = objective.adversarial.scalar
-        record.informationLoss = objective.information?.scalar
-        guard objective.total.scalar.isFinite else { return record }
+        let means = meanOverRanks([objective.total.scalar, objective.adversarial.scalar, objective.information?.scalar ?? 0])
+        record.generatorLoss = means[1]
+        record.informationLoss = objective.information.map { _ in means[2] }
+        guard means[0].isFinite else { return record }
         record.generatorGradientNorm = updateGenerator(objective.total)
         return record
     }
@@ -253,17 +284,28 @@ public final class AdversarialTrainer {
     /// One optimiser step of D on `loss`, then WGAN's clipping.
     func updateDiscriminator(_ loss: Tensor) {
         let parameters = model.discriminator.trainableParameters
-        discriminatorOptimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
+        discriminatorOptimizer.update(parameters, with: meanGradients(loss, parameters))
         if let clip = options.clipValue { clampParameters(parameters, to: -clip...clip) }
     }
 
     /// One optimiser step of G on `loss`, then the weight average; returns the gradient's norm.
     func updateGenerator(_ loss: Tensor) -> Float {
         let parameters = model.generator.trainableParameters
-        let gradients = loss.gradients(withRespectTo: parameters.map(\.value))
+        let gradients = meanGradients(loss, parameters)
         generatorOptimizer.update(parameters, with: gradients)
         model.updateAverage(decay: options.averageDecay)
         return gradientNorm(gradients)
+    }
+
+    /// The gradients of `loss` averaged over the ranks (each has an equal share of the batch).
+    private func meanGradients(_ loss: Tensor, _ parameters: [Parameter]) -> [Tensor] {
+        group.combinedGradients(loss.gradients(withRespectTo: parameters.map(\.value)), weight: 1 / Float(group.size))
+    }
+
+    /// The means over the ranks of each rank's `values`; one process: the values themselves.
+    private func meanOverRanks(_ values: [Float]) -> [Float] {
+        guard group.size > 1 else { return values }
+        return group.sum(values.map(Double.init)).map { Float($0 / Double(group.size)) }
     }
 
     private func information(_ features: Tensor, _ codes: GeneratorCodes) -> Tensor {
@@ -283,7 +325,8 @@ public final class AdversarialTrainer {
         let epoch = index / loader.batchCount, position = index % loader.batchCount
         if cachedOrder?.epoch != epoch { cachedOrder = (epoch, loader.order(epoch: epoch)) }
         let size = loader.batchSize
-        let indices = Array(cachedOrder!.order[(position * size)..<((position + 1) * size)])
+        let share = group.share(of: size)
+        let indices = Array(cachedOrder!.order[(position * size + share.lowerBound)..<(position * size + share.upperBound)])
         let batch = training.subset(indices: indices)
         return (batch.examples, model.configuration.isConditional ? batch.labels : nil)
     }
@@ -318,7 +361,7 @@ public final class AdversarialTrainer {
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
         try folder.checkResumeTarget(options.steps, done: step, unit: "generator steps", option: "--steps")
-        changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
+        if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 
     private func writeReport(_ summary: AdversarialSummary) throws {
