@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Latent needs on a Debian/Ubuntu machine with Swift: oneDNN (GEMM and
-# convolutions), zlib and pkg-config. Safe to run again: it installs only what is missing.
+# convolutions), zlib and pkg-config; with --with-mpi also OpenMPI (openmpi-bin), which
+# data-parallel training under mpirun and its tests use. Safe to run again: it installs only
+# what is missing.
 set -euo pipefail
+
+with_mpi=false
+for argument in "$@"; do
+    case "$argument" in
+        --with-mpi) with_mpi=true ;;
+        *) echo "scripts/setup.sh: unknown option $argument (known: --with-mpi)" >&2; exit 2 ;;
+    esac
+done
 
 say() { printf '\033[1m[latent setup]\033[0m %s\n' "$*"; }
 
@@ -24,9 +34,12 @@ missing=()
 [ -f /usr/include/dnnl.h ] || [ -f /usr/include/oneapi/dnnl/dnnl.h ] || missing+=(libdnnl-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if $with_mpi && ! command -v mpirun >/dev/null 2>&1; then missing+=(openmpi-bin); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-    say "System libraries present: oneDNN ($(dpkg-query -W -f='${Version}' libdnnl-dev 2>/dev/null || echo found)), zlib, pkg-config."
+    mpi=""
+    $with_mpi && mpi=", OpenMPI ($(mpirun --version 2>/dev/null | head -n 1 | sed 's/.*) //'))"
+    say "System libraries present: oneDNN ($(dpkg-query -W -f='${Version}' libdnnl-dev 2>/dev/null || echo found)), zlib, pkg-config$mpi."
     exit 0
 fi
 
@@ -40,7 +53,7 @@ else
     exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-    say "No apt-get on this machine: install oneDNN (libdnnl), zlib and pkg-config with your package manager."
+    say "No apt-get on this machine: install ${missing[*]} (or your system's names for them) with your package manager."
     exit 1
 fi
 say "Running: ${apt[*]} update && ${apt[*]} install -y ${missing[*]}"

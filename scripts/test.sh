@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, and runs the whole test suite.
+# The test command: installs what is missing (OpenMPI too, for the tests of training under
+# mpirun), builds, and runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --with-mpi
 source scripts/target-cpu.sh
 echo "[latent test] swift build --build-tests (debug)"
 swift build --build-tests
