@@ -7,31 +7,19 @@ extension ProcessGroup {
     /// A loss that is a mean over a batch's rows has, over the whole batch, the gradient
     /// `Σ_r (n_r / n) g_r`, where rank `r` took `n_r` of the batch's `n` rows and `g_r` is the
     /// gradient of its own mean. Each rank passes its `g_r` and weight `n_r / n` (0 for a rank
-    /// that took no rows, with zero gradients); all of them get the sum, in one all-reduce over
-    /// the gradients laid end to end.
+    /// that took no rows, with zero gradients); all of them get the sum, one all-reduce per
+    /// gradient, in place in the storage of the tensor returned (the engine's pooled storage:
+    /// a step allocates no fresh memory for it).
     public func combinedGradients(_ gradients: [Tensor], weight: Float) -> [Tensor] {
         guard size > 1 else { return gradients }
-        let total = gradients.reduce(0) { $0 + $1.scalarCount }
-        var flat = [Float](repeating: 0, count: total)
-        flat.withUnsafeMutableBufferPointer { flat in
-            var offset = 0
-            for gradient in gradients {
-                gradient.withUnsafeScalars { values in
-                    for index in values.indices { flat[offset + index] = values[index] * weight }
-                }
-                offset += gradient.scalarCount
-            }
-            allReduceSum(flat)
-        }
-        var offset = 0
         return gradients.map { gradient in
-            let start = offset
-            offset += gradient.scalarCount
-            return Tensor(shape: gradient.shape) { output in
-                flat.withUnsafeBufferPointer { flat in
-                    output.baseAddress!.update(from: flat.baseAddress! + start, count: output.count)
+            var combined = Tensor(shape: gradient.shape) { output in
+                gradient.withUnsafeScalars { values in
+                    for index in values.indices { output[index] = values[index] * weight }
                 }
             }
+            combined.withUnsafeMutableScalars { allReduceSum($0) }
+            return combined
         }
     }
 
