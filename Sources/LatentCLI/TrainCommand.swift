@@ -10,7 +10,9 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model and write a run folder (config, checkpoint, metrics, pictures, report).",
-        discussion: "Run `latent models` for the list of models. Example: latent train vae --epochs 10 --out runs/vae")
+        discussion: "Run `latent models` for the list of models. Example: latent train vae --epochs 10 --out runs/vae\n"
+            + "Started by OpenMPI's mpirun (mpirun -np 4 latent train vae --out runs/vae-4), the processes train one "
+            + "model data-parallel, each on its share of every batch; see docs/distributed.md.")
 
     @Argument(help: "The model to train (see `latent models`).")
     var model: ModelName
