@@ -92,8 +92,8 @@ let package = Package(
         .executableTarget(
             name: "LatentBench",
             dependencies: [
-                "LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "CDNNL", "LatentModels", "LatentEval",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "CDNNL", "LatentDistributed",
+                "LatentModels", "LatentEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
         .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels", "LatentData", "LatentEval", "TestSupport"]),

@@ -1,4 +1,5 @@
 import LatentData
+import LatentDistributed
 import LatentModels
 import LatentNN
 import LatentOptimizers
@@ -15,7 +16,9 @@ struct ConvolutionalVAEWorkload {
     let training: Dataset
     let test: Dataset
 
-    func run(epochs: Int, batches limit: Int?) -> [(String, Report.Value)] {
+    /// Trains and reports; on several ranks each takes its share of every batch, weighted by
+    /// its rows in the whole batch's mean.
+    func run(epochs: Int, batches limit: Int?, world: any ProcessGroup) -> [(String, Report.Value)] {
         var configuration = VariationalConfiguration()
         configuration.architecture = .convolutional
         var generator = SplitMix64(seed: 1)
@@ -23,11 +26,14 @@ struct ConvolutionalVAEWorkload {
         let parameters = model.parameters
         let optimizer = Adam(learningRate: 1e-3)
         let loader = DataLoader(dataset: training, batchSize: 128, shuffles: true, dropsLast: false, seed: 1)
-        var noise = SplitMix64(seed: 2)
+        var noise = SplitMix64(seed: 2).forRank(of: world)
+        world.synchronize(model)
         let (times, trainLoss) = timedEpochs(loader: loader, epochs: epochs, batches: limit) { examples in
-            let objective = model.objective(examples, using: &noise)
-            optimizer.update(parameters, with: objective.loss.gradients(withRespectTo: parameters.map(\.value)))
-            return Double(objective.bound.scalar) * Double(examples.shape[0])
+            let count = examples.shape[0], rows = world.share(of: count)
+            let objective = model.objective(examples.sliced(rows, alongAxis: 0), using: &noise)
+            let gradients = objective.loss.gradients(withRespectTo: parameters.map(\.value))
+            optimizer.update(parameters, with: world.combinedGradients(gradients, weight: Float(rows.count) / Float(count)))
+            return world.sum([Double(objective.bound.scalar) * Double(rows.count)])[0]
         }
         let testLoss = withoutGradients { () -> Double in
             var total = 0.0

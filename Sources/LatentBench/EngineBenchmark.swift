@@ -269,6 +269,9 @@ enum ThreadSettings {
 
 /// One JSON object per line, keys in the order given.
 enum Report {
+    /// Whether this process is a rank other than 0 of a job mpirun started: rank 0 alone reports.
+    static let isSilent = (ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"].flatMap { Int($0) } ?? 0) != 0
+
     enum Value {
         case text(String)
         case integer(Int)
@@ -288,6 +291,7 @@ enum Report {
     }
 
     static func line(_ fields: [(String, Value)]) {
+        guard !isSilent else { return }
         print("{" + fields.map { "\"\($0.0)\":\($0.1.json)" }.joined(separator: ",") + "}")
         fflush(nil)
     }

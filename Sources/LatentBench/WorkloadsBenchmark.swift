@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentNN
 import LatentOptimizers
 import LatentTensor
@@ -52,6 +53,14 @@ struct WorkloadsBenchmark: ParsableCommand {
     }
 
     func run() throws {
+        // Under mpirun, W1 and W4 train data-parallel (each rank its share of every batch, the
+        // gradients summed), and rank 0 alone reports.
+        let world = try MPIProcessGroup.world()
+        defer { MPIProcessGroup.finish() }
+        let chosen = Set(workloads.split(separator: ",").map(String.init))
+        if world.size > 1, !chosen.isSubset(of: ["W1", "W4"]) {
+            throw ValidationError("under mpirun only W1 and W4 train data-parallel; pass --workloads W1,W4")
+        }
         if let threads { ThreadSettings.apply(threads) }
         if let elementwiseThreads { Parallel.setThreadCount(elementwiseThreads) }
         Report.line([
@@ -63,15 +72,15 @@ struct WorkloadsBenchmark: ParsableCommand {
             ("target_cpu", .text(BuildConfiguration.targetCPU)),
             ("vector_extensions", .text(BuildConfiguration.vectorExtensions)),
             ("vector_width", .text(BuildConfiguration.preferredVectorWidth.map(String.init) ?? "default")),
+            ("processes", .integer(world.size)),
         ])
-        let chosen = Set(workloads.split(separator: ",").map(String.init))
         let needsMNIST = chosen.contains("W1") || chosen.contains("W2") || chosen.contains("W4")
         let training = needsMNIST ? try MNIST.load(.train, dataDirectory: dataDir) : nil
         if chosen.contains("W1"), let training {
             let test = try MNIST.load(.test, dataDirectory: dataDir)
             StoragePool.drain()
             PeakMemory.reset()
-            Report.line(VAEWorkload(training: training, test: test).run(epochs: epochs, batches: batches))
+            Report.line(VAEWorkload(training: training, test: test).run(epochs: epochs, batches: batches, world: world))
         }
         if chosen.contains("W2"), let training {
             StoragePool.drain()
@@ -87,7 +96,8 @@ struct WorkloadsBenchmark: ParsableCommand {
             let test = try MNIST.load(.test, dataDirectory: dataDir)
             StoragePool.drain()
             PeakMemory.reset()
-            Report.line(ConvolutionalVAEWorkload(training: training, test: test).run(epochs: epochs, batches: batches))
+            Report.line(ConvolutionalVAEWorkload(training: training, test: test).run(
+                epochs: epochs, batches: batches, world: world))
         }
     }
 }
@@ -148,16 +158,20 @@ struct VAEWorkload {
         return reconstruction + kl
     }
 
-    func run(epochs: Int, batches limit: Int?) -> [(String, Report.Value)] {
+    /// Trains and reports; on several ranks each takes its share of every batch and the summed
+    /// losses' gradients are added up (the whole batch's sum).
+    func run(epochs: Int, batches limit: Int?, world: any ProcessGroup) -> [(String, Report.Value)] {
         let optimizer = Adam(learningRate: 1e-3)
         let loader = DataLoader(
             dataset: training, batchSize: 128, shuffles: true, dropsLast: false, seed: 1)
-        var generator = SplitMix64(seed: 2)
+        var generator = SplitMix64(seed: 2).forRank(of: world)
+        world.synchronize(Workload(parameters: parameters))
         let (times, trainLoss) = timedEpochs(loader: loader, epochs: epochs, batches: limit) { examples in
-            let x = examples.reshaped(to: [-1, 784])
+            let x = examples.sliced(world.share(of: examples.shape[0]), alongAxis: 0).reshaped(to: [-1, 784])
             let loss = loss(x, using: &generator)
-            optimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
-            return Double(loss.scalar)
+            let gradients = loss.gradients(withRespectTo: parameters.map(\.value))
+            optimizer.update(parameters, with: world.combinedGradients(gradients, weight: 1))
+            return world.sum([Double(loss.scalar)])[0]
         }
         let testLoss = withoutGradients { () -> Double in
             var total = 0.0
@@ -209,4 +223,17 @@ func epochReport(
         ("train_loss", .number(trainLoss)), ("test_loss", .number(testLoss)),
         ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
     ]
+}
+
+extension SplitMix64 {
+    /// This generator on one process; on rank r of several, a stream of rank r's own.
+    func forRank(of world: any ProcessGroup) -> SplitMix64 {
+        world.size == 1 ? self : derived(UInt64(world.rank))
+    }
+}
+
+/// Parameters as a module, for ``ProcessGroup/synchronize(_:)``.
+final class Workload: Module {
+    let ownParameters: [(name: String, parameter: Parameter)]
+    init(parameters: [Parameter]) { ownParameters = parameters.enumerated().map { ("p\($0.offset)", $0.element) } }
 }

@@ -126,7 +126,9 @@ struct TrainCommand: ParsableCommand {
         defer { MPIProcessGroup.finish() }
         do {
             if let invocation { try TrainCommand.checkOptionsApply(to: model, in: invocation) }
-            if resume, let invocation, let saved = try? RunFolder(creating: out, resuming: true).readConfiguration(),
+            // Ranks other than 0 of a data-parallel job only read the folder; rank 0 checks it.
+            let opened = { world.isLeader ? try RunFolder(creating: out, resuming: true) : RunFolder(unchecked: out) }
+            if resume, let invocation, let saved = try? opened().readConfiguration(),
                let recorded = saved.arguments,
                let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
             {
@@ -148,7 +150,7 @@ struct TrainCommand: ParsableCommand {
                 try command.train(arguments: replayed, continuing: saved)
             } else {
                 // Another dataset is named before anything else about the run is compared.
-                if resume, let folder = try? RunFolder(creating: out, resuming: true), folder.hasCheckpoint {
+                if resume, let folder = try? opened(), folder.hasCheckpoint {
                     try folder.checkResumeDataset(data.dataset)
                 }
                 try train(arguments: invocation.map { TrainCommand.recordable($0) })
@@ -448,9 +450,6 @@ extension TrainCommand {
         return groups
     }
 
-    /// After the trainer is set up: says which training options a resumed run changed against
-    /// its `config.json` (an option left out of a `--resume` command that sets others falls
-    /// back to its default, which is rarely meant) and records the arguments that made the run.
     /// Says how a data-parallel job shares out each batch (rank 0 only); refuses batches with
     /// fewer rows than ranks.
     static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {
@@ -465,6 +464,9 @@ extension TrainCommand {
             + shares.sorted().map(String.init).joined(separator: " or ") + " of every batch's \(batchSize) rows\n").utf8))
     }
 
+    /// After the trainer is set up: says which training options a resumed run changed against
+    /// its `config.json` (an option left out of a `--resume` command that sets others falls
+    /// back to its default, which is rarely meant) and records the arguments that made the run.
     func recordSetup(changes: [String], arguments: [String]?, in folder: RunFolder) throws {
         if !changes.isEmpty {
             FileHandle.standardError.write(Data((

@@ -34,6 +34,10 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
                 return single
             }
             let group = try MPIProcessGroup(library: Library.load(expectedSize: size))
+            guard group.size == size else {
+                throw DistributedError("mpirun said \(size) processes (OMPI_COMM_WORLD_SIZE) but MPI_Comm_size "
+                    + "says \(group.size): was this process started by another MPI's mpirun?")
+            }
             startedWorld = group
             return group
         }
@@ -107,7 +111,9 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 /// OpenMPI's handles (`MPI_COMM_WORLD`, `MPI_FLOAT`, `MPI_SUM`) are the addresses of exported
 /// objects (`ompi_mpi_comm_world` …), and `MPI_IN_PLACE` is the address 1.
 private struct Library: @unchecked Sendable {
-    typealias Initialize = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32
+    typealias Initialize = @convention(c) (
+        UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, Int32, UnsafeMutablePointer<Int32>
+    ) -> Int32
     typealias CommQuery = @convention(c) (OpaquePointer, UnsafeMutablePointer<Int32>) -> Int32
     typealias AllReduce = @convention(c) (
         UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, OpaquePointer, OpaquePointer, OpaquePointer
@@ -166,8 +172,11 @@ private struct Library: @unchecked Sendable {
             float: OpaquePointer(try symbol("ompi_mpi_float")),
             double: OpaquePointer(try symbol("ompi_mpi_double")),
             sum: OpaquePointer(try symbol("ompi_mpi_op_sum")))
-        let initialize = try function("MPI_Init", as: Initialize.self)
-        try library.check(initialize(nil, nil), "MPI_Init")
+        // MPI_THREAD_FUNNELED (1): the engine's worker threads never call MPI, only the thread
+        // that started it.
+        let initialize = try function("MPI_Init_thread", as: Initialize.self)
+        var provided: Int32 = 0
+        try library.check(initialize(nil, nil, 1, &provided), "MPI_Init_thread")
         return library
     }
 

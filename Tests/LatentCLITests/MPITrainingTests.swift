@@ -6,7 +6,7 @@ import Testing
 ///
 /// The test command installs `openmpi-bin` (scripts/setup.sh); without `mpirun` these fail
 /// and say so.
-@Suite("latent train under mpirun")
+@Suite("latent train under mpirun", .serialized)
 struct MPITrainingTests {
     /// What a finished process left.
     struct Outcome {
@@ -50,7 +50,8 @@ struct MPITrainingTests {
     /// `latent train` on two ranks.
     static func onTwoRanks(_ arguments: [String]) throws -> Outcome {
         let mpirun = try #require(mpirun, "mpirun is not on the PATH: apt-get install openmpi-bin (scripts/setup.sh does)")
-        return try run(mpirun, ["--allow-run-as-root", "--oversubscribe", "-np", "2", "-x", "OMP_NUM_THREADS",
+        return try run(mpirun, ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "2",
+                                "-x", "OMP_NUM_THREADS",
                                 tool.path, "train"] + arguments)
     }
 

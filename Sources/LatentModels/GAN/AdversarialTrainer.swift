@@ -170,9 +170,11 @@ public final class AdversarialTrainer {
                 }
             }
         }
-        var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
-        summary.stepsTaken = step - firstStep
-        guard leads else { return summary }
+        guard leads else {
+            var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
+            summary.stepsTaken = step - firstStep
+            return summary
+        }
         try saveCheckpoint()  // with the average's own statistics, used by the pictures too
         if let picture = try AdversarialPictures.write(
             model: model, data: training, folder: folder, seed: options.seed, step: nil),
@@ -180,6 +182,8 @@ public final class AdversarialTrainer {
         {
             log?.appendImage(picture, tag: "samples", step: step)  // unless the last step's grid is there
         }
+        var summary = AdversarialSummary(steps: step, last: last, seconds: Date().timeIntervalSince(start))
+        summary.stepsTaken = step - firstStep
         try writeReport(summary)
         return summary
     }
@@ -361,6 +365,9 @@ public final class AdversarialTrainer {
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
         try folder.checkResumeTarget(options.steps, done: step, unit: "generator steps", option: "--steps")
+        // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
+        // could cut the epoch into other batches than rank 0).
+        _ = group.sum([0])
         if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 

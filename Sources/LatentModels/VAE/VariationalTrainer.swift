@@ -320,6 +320,9 @@ public final class VariationalTrainer {
             epochCount = counters["epoch_examples"] ?? 0
         }
         try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
+        // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
+        // could cut the epoch into other batches than rank 0).
+        _ = group.sum([0])
         if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 
