@@ -28,6 +28,17 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         try worldLock.withLock {
             if let started = startedWorld { return started }
             let environment = ProcessInfo.processInfo.environment
+            // Another launcher's processes would each train alone, all into one run folder.
+            if environment["OMPI_COMM_WORLD_SIZE"] == nil {
+                for variable in ["PMI_SIZE", "SLURM_STEP_NUM_TASKS"] {
+                    if let count = environment[variable].flatMap({ Int($0) }), count > 1 {
+                        throw DistributedError(
+                            "this is one of \(count) processes (\(variable)=\(count)) that a launcher other than "
+                                + "OpenMPI's mpirun started; Latent's data-parallel training starts under mpirun "
+                                + "(inside a Slurm allocation too), and a single process needs \(variable) unset or 1")
+                    }
+                }
+            }
             guard let sizeText = environment["OMPI_COMM_WORLD_SIZE"], let size = Int(sizeText), size > 1 else {
                 let single = SingleProcessGroup()
                 startedWorld = single

@@ -104,6 +104,22 @@ final class ProcessGroupTests: XCTestCase {
         XCTAssertTrue(group.isLeader)
     }
 
+    /// One of several processes another launcher started refuses to train alone.
+    func testAnotherLaunchersProcessesAreRefused() throws {
+        guard ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] == nil else { return }
+        for variable in ["PMI_SIZE", "SLURM_STEP_NUM_TASKS"] {
+            MPIProcessGroup.finish()
+            setenv(variable, "4", 1)
+            defer { unsetenv(variable) }
+            XCTAssertThrowsError(try MPIProcessGroup.world()) { error in
+                XCTAssertTrue("\(error)".contains("one of 4 processes (\(variable)=4)"), "\(error)")
+            }
+            setenv(variable, "1", 1)
+            XCTAssertTrue(try MPIProcessGroup.world() is SingleProcessGroup)
+            MPIProcessGroup.finish()
+        }
+    }
+
     func testWorldOutsideMPIRunIsOneProcess() throws {
         // The test runner is not started by mpirun.
         guard ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] == nil else { return }
