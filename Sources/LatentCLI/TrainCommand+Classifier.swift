@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentModels
 import LatentNN
 
@@ -44,10 +45,16 @@ extension TrainCommand {
             options.testLimit = testLimit
         }
         if let logEvery { options.logEvery = logEvery }
-        let folder = try RunFolder(creating: out, resuming: resume)
+        let world = try MPIProcessGroup.world()
+        try TrainCommand.checkShares(of: options.batchSize, over: world)
+        let folder = world.isLeader ? try RunFolder(creating: out, resuming: resume) : RunFolder(unchecked: out)
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,
-            dataset: data.dataset, folder: folder, resuming: resume)
+            dataset: data.dataset, folder: folder, resuming: resume, group: world)
+        guard world.isLeader else {
+            try trainer.run(quiet: true)
+            return
+        }
         try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
         let summary = try trainer.run()
         print(String(format: "test accuracy %.4f after %d epochs (%@ s per epoch); run folder %@",

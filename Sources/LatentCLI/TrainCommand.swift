@@ -174,11 +174,6 @@ struct TrainCommand: ParsableCommand {
     /// the model and its training options are then the run's own, with those options applied,
     /// not what its recorded arguments give under this version's defaults.
     private func train(arguments: [String]?, continuing saved: RunConfiguration? = nil) throws {
-        let world = try MPIProcessGroup.world()
-        if world.size > 1, model == .classifier {
-            throw RunError("data-parallel training (\(world.size) processes under mpirun) covers the generative models; "
-                + "train the classifier in one process")
-        }
         switch model {
         case .classifier:
             try trainClassifier(arguments: arguments, continuing: saved)

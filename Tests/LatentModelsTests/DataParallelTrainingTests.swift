@@ -223,3 +223,67 @@ struct DataParallelAdversarialTests {
         #expect(messages.allSatisfy { $0.contains("multiple of 8") && $0.contains("got 12") }, "\(messages[0])")
     }
 }
+
+/// The classifier on local ranks.
+@Suite("Data-parallel classifier training")
+struct DataParallelClassifierTests {
+    func configuration(_ architecture: ClassifierConfiguration.Architecture, dropout: Float) -> ClassifierConfiguration {
+        var configuration = ClassifierConfiguration()
+        configuration.architecture = architecture
+        configuration.imageShape = [1, 8, 8]
+        configuration.classCount = 3
+        configuration.featureCount = 16
+        configuration.inputMean = 0.4
+        configuration.inputStandardDeviation = 0.3
+        configuration.dropout = dropout
+        return configuration
+    }
+
+    var options: ClassifierTrainingOptions {
+        var options = ClassifierTrainingOptions()
+        options.epochs = 2
+        options.batchSize = 16
+        options.learningRate = 0.01
+        return options
+    }
+
+    /// Trains on `size` ranks (one: a plain single process) and returns each rank's weights
+    /// and rank 0's test accuracy.
+    func train(
+        size: Int, _ configuration: ClassifierConfiguration, folder: String
+    ) throws -> (weights: [[[Float]]], accuracy: Float) {
+        _ = try RunFolder(creating: folder, resuming: false)
+        let options = self.options
+        let outcomes = LocalProcessGroup.run(size: size) { group -> Result<([[Float]], Float), RunError> in
+            do {
+                let trainer = try ClassifierTrainer(
+                    configuration: configuration, options: options, training: halvesDataset(count: 192, seed: 1),
+                    test: halvesDataset(count: 60, seed: 2), dataset: "halves",
+                    folder: group.isLeader ? RunFolder(creating: folder, resuming: false) : RunFolder(unchecked: folder),
+                    resuming: false, group: group)
+                let summary = try trainer.run(quiet: true)
+                return .success((trainer.model.parameters.map(\.value.scalars), summary.testAccuracy))
+            } catch {
+                return .failure(RunError("rank \(group.rank): \(error)"))
+            }
+        }
+        let results = try outcomes.map { try $0.get() }
+        return (results.map(\.0), results[0].1)
+    }
+
+    /// Without dropout an MLP classifier on three ranks (shares of 5 and 6 rows) ends with one
+    /// process's weights to rounding; with dropout the ranks still hold one model and it learns.
+    @Test func threeRanksTrainOneClassifier() throws {
+        let one = TemporaryFolder.path("one"), three = TemporaryFolder.path("three"), masked = TemporaryFolder.path("masked")
+        defer { for folder in [one, three, masked] { try? FileManager.default.removeItem(atPath: folder) } }
+        let single = try train(size: 1, configuration(.mlp, dropout: 0), folder: one)
+        let parallel = try train(size: 3, configuration(.mlp, dropout: 0), folder: three)
+        #expect(parallel.weights[1] == parallel.weights[0] && parallel.weights[2] == parallel.weights[0])
+        for (got, expected) in zip(parallel.weights[0], single.weights[0]) {
+            #expect(Close.scalars(got, expected, tolerance: 1e-4), "\(got) against \(expected)")
+        }
+        let dropped = try train(size: 2, configuration(.conv, dropout: 0.25), folder: masked)
+        #expect(dropped.weights[0] == dropped.weights[1], "the ranks' weights differ")
+        #expect(dropped.accuracy >= 0.9, "test accuracy \(dropped.accuracy)")
+    }
+}

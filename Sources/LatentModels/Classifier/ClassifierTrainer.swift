@@ -1,5 +1,6 @@
 import Foundation
 import LatentData
+import LatentDistributed
 import LatentNN
 import LatentOptimizers
 import LatentTensor
@@ -28,6 +29,11 @@ public struct ClassifierTrainingOptions: Codable, Equatable, Sendable {
 }
 
 /// Trains a ``Classifier`` with cross-entropy and Adam and keeps its run folder.
+///
+/// Given a ``ProcessGroup`` of several ranks it is data-parallel as ``VariationalTrainer`` is:
+/// each rank takes its share of every batch's rows, the whole batch's gradient updates every
+/// rank's copy, and each rank's dropout masks come from the seed, the step and the rank. Rank 0
+/// alone writes the run folder and measures the test accuracy.
 public final class ClassifierTrainer {
     /// The model being trained.
     public let model: Classifier
@@ -35,6 +41,8 @@ public final class ClassifierTrainer {
     public let options: ClassifierTrainingOptions
     /// Where everything is written.
     public let folder: RunFolder
+    /// The processes that train together (one, unless launched for data-parallel training).
+    public let group: any ProcessGroup
     private let optimizer: Adam
     private let loader: DataLoader
     private let test: Dataset
@@ -48,7 +56,8 @@ public final class ClassifierTrainer {
     /// Prepares a run, or restores it from `folder` when `resuming`.
     public init(
         configuration: ClassifierConfiguration, options: ClassifierTrainingOptions, training: Dataset,
-        test: Dataset, dataset: String, folder: RunFolder, resuming: Bool
+        test: Dataset, dataset: String, folder: RunFolder, resuming: Bool,
+        group: any ProcessGroup = SingleProcessGroup()
     ) throws {
         guard training.labels != nil, test.labels != nil else {
             throw RunError("the classifier needs labelled data; \(dataset) has no labels")
@@ -61,6 +70,7 @@ public final class ClassifierTrainer {
         self.options = options
         self.folder = folder
         self.dataset = dataset
+        self.group = group
         let trainingSet = options.trainingLimit.map { training.subset(0..<min($0, training.count)) } ?? training
         self.test = options.testLimit.map { test.subset(0..<min($0, test.count)) } ?? test
         loader = DataLoader(dataset: trainingSet, batchSize: options.batchSize, seed: options.seed)
@@ -74,10 +84,12 @@ public final class ClassifierTrainer {
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
             try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
-            changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved)
-        } else {
+            _ = group.sum([0])  // every rank has read config.json before rank 0 rewrites it
+            if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
+        } else if group.isLeader {
             try folder.writeConfiguration(runConfiguration)
         }
+        group.synchronize(model)
     }
 
     /// The configuration recorded in `config.json`.
@@ -91,7 +103,9 @@ public final class ClassifierTrainer {
     /// Runs the remaining epochs; returns the final test accuracy and timing.
     @discardableResult
     public func run(quiet: Bool = false) throws -> ClassifierSummary {
-        let log = try MetricsLog(url: folder.metricsURL, continuingFrom: step)
+        let leads = group.isLeader
+        let quiet = quiet || !leads
+        let log = leads ? try MetricsLog(url: folder.metricsURL, continuingFrom: step) : nil
         let progress = ProgressReporter(
             total: options.epochs * loader.batchCount, first: completedEpochs * loader.batchCount, label: "classifier")
         var accuracy: Float = .nan
@@ -102,29 +116,24 @@ public final class ClassifierTrainer {
             model.train()
             var correct = 0, seen = 0
             for batch in loader.batches(epoch: completedEpochs) {
-                let labels = batch.labels!
-                let logits = model(batch.examples)
-                let loss = crossEntropy(logits: logits, labels: labels)
-                guard loss.scalar.isFinite else {
-                    throw RunError("the loss became \(loss.scalar) at step \(step + 1); stopped; \(folder.keptCheckpointNote)")
-                }
-                let parameters = model.trainableParameters
-                optimizer.update(parameters, with: loss.gradients(withRespectTo: parameters.map(\.value)))
+                let (loss, batchCorrect) = try takeStep(batch)
                 step += 1
-                correct += zip(logits.argmax(alongAxis: 1), labels).filter { $0 == $1 }.count
-                seen += labels.count
+                correct += batchCorrect
+                seen += batch.examples.shape[0]
                 if step % options.logEvery == 0 {
-                    log.append([("step", .integer(step)), ("epoch", .integer(completedEpochs + 1)),
-                                ("split", .text("train")), ("loss", .number(Double(loss.scalar)))])
+                    log?.append([("step", .integer(step)), ("epoch", .integer(completedEpochs + 1)),
+                                 ("split", .text("train")), ("loss", .number(Double(loss)))])
                 }
                 if !quiet {
-                    progress.update(step: step, values: [("loss", loss.scalar), ("acc", Float(correct) / Float(max(seen, 1)))])
+                    progress.update(step: step, values: [("loss", loss), ("acc", Float(correct) / Float(max(seen, 1)))])
                 }
             }
             completedEpochs += 1
             epochSeconds.append(Date().timeIntervalSince(epochStart))
+            // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
+            guard leads else { continue }
             accuracy = testAccuracy()
-            log.append([("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
+            log?.append([("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
                         ("train_accuracy", .number(Double(correct) / Double(max(seen, 1)))),
                         ("test_accuracy", .number(Double(accuracy))), ("epoch_seconds", .number(epochSeconds.last!))])
             if !quiet {
@@ -134,14 +143,47 @@ public final class ClassifierTrainer {
             try folder.saveCheckpoint(module: model, optimizers: ["adam": optimizer],
                                       counters: ["epoch": completedEpochs, "step": step])
         }
-        if accuracy.isNaN { accuracy = testAccuracy() }
         let summary = ClassifierSummary(epochs: completedEpochs, testAccuracy: accuracy, epochSeconds: epochSeconds)
+        guard leads else { return summary }
+        if accuracy.isNaN { accuracy = testAccuracy() }
+        let finished = ClassifierSummary(epochs: completedEpochs, testAccuracy: accuracy, epochSeconds: epochSeconds)
         try RunReport.write(
             to: folder.url, title: "Latent run: classifier on \(dataset)",
             configuration: String(decoding: try runConfiguration.encodedJSON(), as: UTF8.self),
             curves: [("Training loss", ["loss"]), ("Accuracy per epoch", ["test_accuracy", "train_accuracy"])],
-            images: [], summary: summary.rows)
-        return summary
+            images: [], summary: finished.rows)
+        return finished
+    }
+
+    /// Updates the model on one batch (this rank's share of its rows, the whole batch's
+    /// gradient); returns the batch's mean loss and its correctly classified count, over every
+    /// rank's rows. The ranks add up their losses first, so that all stop together on one that
+    /// is not finite.
+    private func takeStep(_ batch: Batch) throws -> (loss: Float, correct: Int) {
+        let count = batch.examples.shape[0], rows = group.share(of: count)
+        let parameters = model.trainableParameters
+        var loss: Tensor?
+        var sums = [0.0, 0.0]
+        if !rows.isEmpty {
+            if group.size > 1 {
+                model.dropout.generator = SplitMix64(seed: options.seed).derived(0xC1A5_0000_0000 &+ UInt64(step))
+                    .derived(UInt64(group.rank))
+            }
+            let labels = Array(batch.labels![rows])
+            let logits = model(group.size == 1 ? batch.examples : batch.examples.sliced(rows, alongAxis: 0))
+            loss = crossEntropy(logits: logits, labels: labels)
+            let correct = zip(logits.argmax(alongAxis: 1), labels).filter { $0 == $1 }.count
+            sums = [Double(loss!.scalar) * Double(rows.count), Double(correct)]
+        }
+        sums = group.sum(sums)
+        let meanLoss = Float(sums[0] / Double(count))
+        guard meanLoss.isFinite else {
+            throw RunError("the loss became \(meanLoss) at step \(step + 1); stopped; \(folder.keptCheckpointNote)")
+        }
+        let gradients = loss.map { $0.gradients(withRespectTo: parameters.map(\.value)) }
+            ?? parameters.map { Tensor(zeros: $0.shape) }
+        optimizer.update(parameters, with: group.combinedGradients(gradients, weight: Float(rows.count) / Float(count)))
+        return (meanLoss, Int(sums[1]))
     }
 
     /// The fraction of test images classified correctly.
