@@ -69,7 +69,8 @@ let package = Package(
         // Data-parallel training: OpenMPI is loaded at run time, only by processes mpirun starts.
         .target(name: "LatentDistributed", dependencies: ["LatentTensor", "LatentNN"], swiftSettings: fastMath),
         .testTarget(
-            name: "LatentDistributedTests", dependencies: ["LatentDistributed", "LatentNN", "TestSupport"]),
+            name: "LatentDistributedTests",
+            dependencies: ["LatentDistributed", "LatentNN", "LatentOptimizers", "LatentData", "TestSupport"]),
         .target(
             name: "LatentModels",
             dependencies: ["LatentTensor", "LatentNN", "LatentOptimizers", "LatentData", "LatentDistributed"],
