@@ -64,13 +64,7 @@ struct ClassifierTests {
     /// Both architectures learn a three-class toy problem to ≥ 90% held-out accuracy in 3 epochs.
     @Test(arguments: [ClassifierConfiguration.Architecture.conv, .mlp])
     func learnsAToyProblem(architecture: ClassifierConfiguration.Architecture) throws {
-        var configuration = ClassifierConfiguration()
-        configuration.architecture = architecture
-        configuration.imageShape = [1, 8, 8]
-        configuration.classCount = 3
-        configuration.featureCount = 16
-        configuration.inputMean = 0.4
-        configuration.inputStandardDeviation = 0.3
+        let configuration = toyClassifierConfiguration(architecture)
         var options = ClassifierTrainingOptions()
         options.epochs = 3
         options.batchSize = 16
@@ -91,4 +85,16 @@ struct ClassifierTests {
         let test = halvesDataset(count: 60, seed: 2)
         #expect(reloaded.predictions(test.examples) == trainer.model.predictions(test.examples))
     }
+}
+
+/// A classifier of `architecture` for the 8×8 halves: three classes, 16 features.
+func toyClassifierConfiguration(_ architecture: ClassifierConfiguration.Architecture) -> ClassifierConfiguration {
+    var configuration = ClassifierConfiguration()
+    configuration.architecture = architecture
+    configuration.imageShape = [1, 8, 8]
+    configuration.classCount = 3
+    configuration.featureCount = 16
+    configuration.inputMean = 0.4
+    configuration.inputStandardDeviation = 0.3
+    return configuration
 }

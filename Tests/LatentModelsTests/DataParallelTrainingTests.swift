@@ -146,39 +146,14 @@ struct DataParallelAdversarialTests {
     /// The small GAN of `samplesMoveTowardTheModes` on two ranks of 32 rows each: its samples
     /// come to the ring's modes as one process's do, and both ranks hold the same weights.
     @Test func twoRanksPullSamplesOntoTheModes() throws {
-        var random = SplitMix64(seed: 2)
-        let ring = try ToyDistribution(parsing: "ring8")
-        let mixture = ring.mixture!
-        let data = Dataset(name: "ring8", examples: ring.sample(count: 512, using: &random), valueRange: -1...1)
-        var configuration = AdversarialConfiguration.recipe(.gan, exampleShape: [2])
-        configuration.generatorHidden = [32, 32]
-        configuration.discriminatorHidden = [32, 32]
-        configuration.noiseDimension = 4
-        configuration.packing = nil
-        configuration.averagesGenerator = false
-        var options = AdversarialTrainingOptions.recipe(.gan, exampleShape: [1, 28, 28])
-        options.optimizer = .adam
-        options.learningRate = 2e-3
-        options.batchSize = 64
-        options.steps = 600
-        options.logEvery = 100
-        options.sampleEvery = 0
-        options.checkpointEvery = 0
+        let ring = try RingGAN()
         let folder = TemporaryFolder.path("parallel")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        func meanDistance(_ model: AdversarialNetwork) -> Double {
-            var noise = SplitMix64(seed: 77)
-            let samples = model.sample(count: 400, using: &noise).scalars
-            let distances = (0..<400).map {
-                mixture.nearestCentre(to: SIMD2(Double(samples[2 * $0]), Double(samples[2 * $0 + 1]))).distance
-            }
-            return distances.reduce(0, +) / 400
-        }
-        var untrainedRandom = SplitMix64(seed: options.seed)
-        let before = meanDistance(AdversarialNetwork(configuration, using: &untrainedRandom))
-        let parameters = try trainOnRanks(2, configuration, options, data, folder: folder)
+        var untrainedRandom = SplitMix64(seed: ring.options.seed)
+        let before = ring.meanDistance(of: AdversarialNetwork(ring.configuration, using: &untrainedRandom))
+        let parameters = try trainOnRanks(2, ring.configuration, ring.options, ring.data, folder: folder)
         #expect(parameters[0] == parameters[1], "the ranks' weights differ")
-        let after = meanDistance(try AdversarialNetwork.load(run: folder))
+        let after = ring.meanDistance(of: try AdversarialNetwork.load(run: folder))
         #expect(after < 0.5 * before, "mean distance to the nearest mode \(before) → \(after)")
         #expect(MetricsLog.read(RunFolder(unchecked: folder).metricsURL).count == 6)
     }
@@ -228,13 +203,7 @@ struct DataParallelAdversarialTests {
 @Suite("Data-parallel classifier training")
 struct DataParallelClassifierTests {
     func configuration(_ architecture: ClassifierConfiguration.Architecture, dropout: Float) -> ClassifierConfiguration {
-        var configuration = ClassifierConfiguration()
-        configuration.architecture = architecture
-        configuration.imageShape = [1, 8, 8]
-        configuration.classCount = 3
-        configuration.featureCount = 16
-        configuration.inputMean = 0.4
-        configuration.inputStandardDeviation = 0.3
+        var configuration = toyClassifierConfiguration(architecture)
         configuration.dropout = dropout
         return configuration
     }
