@@ -73,6 +73,15 @@ struct DataParallelTrainingTests {
         let logged = losses(parallel), reference = losses(single)
         #expect(logged.count == reference.count && logged.count == 2 * ((96 + batchSize - 1) / batchSize))
         for (got, expected) in zip(logged, reference) { #expect(abs(got - expected) <= 1e-4 * max(1, abs(expected))) }
+        // The ranks measure the test set in shares and add up: the same figures as one process's.
+        let testLosses = { (folder: String) in
+            MetricsLog.read(URL(fileURLWithPath: folder).appendingPathComponent("metrics.jsonl"))
+                .compactMap { $0["test_loss"] as? Double }
+        }
+        #expect(testLosses(parallel).count == 2)
+        for (got, expected) in zip(testLosses(parallel), testLosses(single)) {
+            #expect(abs(got - expected) <= 1e-4 * max(1, abs(expected)), "test loss \(got) against \(expected)")
+        }
         #expect(FileManager.default.fileExists(atPath: parallel + "/checkpoint.safetensors"))
         #expect(FileManager.default.fileExists(atPath: parallel + "/report.html"))
     }

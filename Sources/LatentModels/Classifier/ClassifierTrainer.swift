@@ -130,9 +130,9 @@ public final class ClassifierTrainer {
             }
             completedEpochs += 1
             epochSeconds.append(Date().timeIntervalSince(epochStart))
+            accuracy = sharedTestAccuracy()
             // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
             guard leads else { continue }
-            accuracy = testAccuracy()
             log?.append([("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
                         ("train_accuracy", .number(Double(correct) / Double(max(seen, 1)))),
                         ("test_accuracy", .number(Double(accuracy))), ("epoch_seconds", .number(epochSeconds.last!))])
@@ -143,16 +143,25 @@ public final class ClassifierTrainer {
             try folder.saveCheckpoint(module: model, optimizers: ["adam": optimizer],
                                       counters: ["epoch": completedEpochs, "step": step])
         }
+        if accuracy.isNaN { accuracy = sharedTestAccuracy() }
         let summary = ClassifierSummary(epochs: completedEpochs, testAccuracy: accuracy, epochSeconds: epochSeconds)
         guard leads else { return summary }
-        if accuracy.isNaN { accuracy = testAccuracy() }
-        let finished = ClassifierSummary(epochs: completedEpochs, testAccuracy: accuracy, epochSeconds: epochSeconds)
         try RunReport.write(
             to: folder.url, title: "Latent run: classifier on \(dataset)",
             configuration: String(decoding: try runConfiguration.encodedJSON(), as: UTF8.self),
             curves: [("Training loss", ["loss"]), ("Accuracy per epoch", ["test_accuracy", "train_accuracy"])],
-            images: [], summary: finished.rows)
-        return finished
+            images: [], summary: summary.rows)
+        return summary
+    }
+
+    /// ``testAccuracy()``, on several ranks each counting its share of the test set.
+    private func sharedTestAccuracy() -> Float {
+        guard group.size > 1 else { return testAccuracy() }
+        guard let labels = test.labels, test.count > 0 else { return .nan }
+        let share = group.share(of: test.count)
+        let predicted = share.isEmpty ? [] : model.predictions(test.subset(share).examples)
+        let correct = zip(predicted, labels[share]).filter { $0 == $1 }.count
+        return Float(group.sum([Double(correct)])[0]) / Float(test.count)
     }
 
     /// Updates the model on one batch (this rank's share of its rows, the whole batch's

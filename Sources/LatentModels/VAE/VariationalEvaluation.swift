@@ -18,6 +18,15 @@ public struct VariationalEvaluation: Sendable {
     public static func measure(
         _ model: VariationalAutoencoder, on data: Dataset, batchSize: Int = 1000, seed: UInt64 = 0
     ) -> VariationalEvaluation {
+        let sums = summed(model, on: data, batchSize: batchSize, seed: seed)
+        return VariationalEvaluation(reconstructionSum: sums.reconstruction, klSum: sums.kl, count: data.count)
+    }
+
+    /// The reconstruction term and the KL summed over `data`'s examples, in nats, for
+    /// ``measure(_:on:batchSize:seed:)`` and for ranks that each measure a share of a test set.
+    static func summed(
+        _ model: VariationalAutoencoder, on data: Dataset, batchSize: Int = 1000, seed: UInt64 = 0
+    ) -> (reconstruction: Double, kl: Double) {
         model.eval()
         defer { model.train() }
         var generator = SplitMix64(seed: seed).derived(0xE7A1)
@@ -39,10 +48,16 @@ public struct VariationalEvaluation: Sendable {
                 }
             }
         }
-        let count = Double(max(data.count, 1))
-        return VariationalEvaluation(
-            negativeELBO: Float((reconstruction + kl) / count), reconstruction: Float(reconstruction / count),
-            kl: Float(kl / count), count: data.count)
+        return (reconstruction, kl)
+    }
+}
+
+extension VariationalEvaluation {
+    /// The figures of sums over `count` examples (nats per example; `count` 0 counts as 1).
+    init(reconstructionSum reconstruction: Double, klSum kl: Double, count: Int) {
+        let divisor = Double(max(count, 1))
+        self.init(negativeELBO: Float((reconstruction + kl) / divisor), reconstruction: Float(reconstruction / divisor),
+                  kl: Float(kl / divisor), count: count)
     }
 }
 

@@ -167,9 +167,13 @@ public final class VariationalTrainer {
             }
             completedEpochs += 1
             batchesTakenInEpoch = 0
+            lastTest = evaluateTest()
+            guard lastTest.negativeELBO.isFinite else {
+                throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
+                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
+            }
             // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
             guard leads else { continue }
-            lastTest = evaluate(on: test)
             log?.append([
                 ("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
                 ("train_loss", .number(epochLoss / Double(max(epochCount, 1)))),
@@ -179,10 +183,6 @@ public final class VariationalTrainer {
                 ("learning_rate", .number(Double(optimizer.learningRate))),
                 ("seconds", .number(Date().timeIntervalSince(start))),
             ])
-            guard lastTest.negativeELBO.isFinite else {
-                throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
-                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
-            }
             if !quiet {
                 progress.note("epoch \(completedEpochs)/\(options.epochs): train loss "
                     + String(format: "%.2f", epochLoss / Double(max(epochCount, 1)))
@@ -198,11 +198,11 @@ public final class VariationalTrainer {
                 }
             }
         }
+        if lastTest.count == 0 { lastTest = evaluateTest() }
         guard leads else {
             return VariationalSummary(
                 epochs: completedEpochs, steps: step, test: lastTest, seconds: Date().timeIntervalSince(start))
         }
-        if lastTest.count == 0 { lastTest = evaluate(on: test) }
         try VariationalPictures.writeAll(model: model, test: test, folder: folder, seed: options.seed)
         let summary = VariationalSummary(
             epochs: completedEpochs, steps: step, test: lastTest, seconds: Date().timeIntervalSince(start))
@@ -213,6 +213,17 @@ public final class VariationalTrainer {
     /// The negative ELBO and its terms on a dataset, nats per example, without gradients.
     public func evaluate(on data: Dataset) -> VariationalEvaluation {
         VariationalEvaluation.measure(model, on: data, seed: options.seed)
+    }
+
+    /// The test set's figures: on several ranks each measures its share (with noise of its own)
+    /// and the sums are added up, so the ranks share the work and agree on the result.
+    private func evaluateTest() -> VariationalEvaluation {
+        guard group.size > 1 else { return evaluate(on: test) }
+        let share = test.subset(group.share(of: test.count))
+        let sums = VariationalEvaluation.summed(
+            model, on: share, seed: SplitMix64(seed: options.seed).derived(0xE7A1_0000 &+ UInt64(group.rank)).state)
+        let total = group.sum([sums.reconstruction, sums.kl])
+        return VariationalEvaluation(reconstructionSum: total[0], klSum: total[1], count: test.count)
     }
 
     private func trainingRecord(epoch: Int, measured: StepMeasures) -> [(String, MetricValue)] {
