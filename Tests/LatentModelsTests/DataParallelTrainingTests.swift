@@ -84,6 +84,10 @@ struct DataParallelTrainingTests {
         }
         #expect(FileManager.default.fileExists(atPath: parallel + "/checkpoint.safetensors"))
         #expect(FileManager.default.fileExists(atPath: parallel + "/report.html"))
+        // config.json says how many processes trained the run (nothing for one).
+        #expect(try RunFolder(existing: parallel).readConfiguration().processes == size)
+        #expect(try RunFolder(existing: single).readConfiguration().processes == nil)
+        #expect(try !String(contentsOfFile: single + "/config.json", encoding: .utf8).contains("processes"))
     }
 
     /// A VAE on two ranks, each with its own noise, learns as one process does, and its ranks

@@ -95,6 +95,7 @@ public final class ClassifierTrainer {
     /// The configuration recorded in `config.json`.
     public var runConfiguration: RunConfiguration {
         var configuration = RunConfiguration(model: "classifier", dataset: dataset)
+        configuration.processes = group.size > 1 ? group.size : nil
         configuration.classifier = model.configuration
         configuration.classifierTraining = options
         return configuration

@@ -122,6 +122,7 @@ public final class AdversarialTrainer {
     /// The configuration recorded in `config.json`.
     public var runConfiguration: RunConfiguration {
         var configuration = RunConfiguration(model: model.configuration.kind.rawValue, dataset: dataset)
+        configuration.processes = group.size > 1 ? group.size : nil
         configuration.adversarial = model.configuration
         configuration.adversarialTraining = options
         return configuration

@@ -181,6 +181,9 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var adversarial: AdversarialConfiguration?
     /// The adversarial training loop's options, for that family.
     public var adversarialTraining: AdversarialTrainingOptions?
+    /// The number of processes that trained the run data-parallel under `mpirun` (in its last
+    /// invocation); `nil` for one process. A run repeats bit for bit only with the same number.
+    public var processes: Int?
     /// The version of Latent that wrote the file.
     public var latentVersion: String
     /// The `latent train` arguments that made the run, model first (`--resume` and `--json`

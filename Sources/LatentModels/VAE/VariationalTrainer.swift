@@ -114,8 +114,11 @@ public final class VariationalTrainer {
 
     /// The configuration recorded in `config.json`.
     public var runConfiguration: RunConfiguration {
-        RunConfiguration(model: model.configuration.kind.rawValue, dataset: dataset,
-                         variational: model.configuration, variationalTraining: options)
+        var configuration = RunConfiguration(
+            model: model.configuration.kind.rawValue, dataset: dataset, variational: model.configuration,
+            variationalTraining: options)
+        configuration.processes = group.size > 1 ? group.size : nil
+        return configuration
     }
 
     /// Runs the remaining epochs, writing metrics, checkpoints and pictures as it goes.
