@@ -29,7 +29,7 @@ func trainOnRank(_ data: LatentData.Dataset, world: any ProcessGroup) -> [[Float
     let model = Linear(inputFeatures: 6, outputFeatures: 6, using: &random)
     world.synchronize(model)  // rank 0's weights on every rank
     let optimizer = Adam(learningRate: 0.01)
-    let loader = DataLoader(dataset: data, batchSize: 16, seed: 1)
+    let loader = DataLoader(dataset: data, batchSize: 16, dropsLast: true, seed: 1)
     for epoch in 0..<10 { trainEpoch(model, optimizer, loader, epoch: epoch, world: world) }
     return model.parameters.map(\.value.scalars)
 }
@@ -43,9 +43,7 @@ final class DistributedGuideTests: XCTestCase {
 
     func testTheGuidesLoopOnTwoRanksMatchesOneProcess() throws {
         let data = Self.data
-        let world = try MPIProcessGroup.world()
-        defer { MPIProcessGroup.finish() }
-        let single = trainOnRank(data, world: world)
+        let single = trainOnRank(data, world: SingleProcessGroup())
         let ranks = LocalProcessGroup.run(size: 2) { group in trainOnRank(data, world: group) }
         XCTAssertEqual(ranks[0], ranks[1])
         for (got, expected) in zip(ranks[0], single) {

@@ -32,8 +32,8 @@ public struct ClassifierTrainingOptions: Codable, Equatable, Sendable {
 ///
 /// Given a ``ProcessGroup`` of several ranks it is data-parallel as ``VariationalTrainer`` is:
 /// each rank takes its share of every batch's rows, the whole batch's gradient updates every
-/// rank's copy, and each rank's dropout masks come from the seed, the step and the rank. Rank 0
-/// alone writes the run folder and measures the test accuracy.
+/// rank's copy, and each rank's dropout masks come from the seed, the step and the rank. The
+/// ranks count the test set's correct answers in shares; rank 0 alone writes the run folder.
 public final class ClassifierTrainer {
     /// The model being trained.
     public let model: Classifier
@@ -84,6 +84,7 @@ public final class ClassifierTrainer {
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
             try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
+            try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite
             _ = group.sum([0])  // every rank has read config.json before rank 0 rewrites it
             if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
         } else if group.isLeader {

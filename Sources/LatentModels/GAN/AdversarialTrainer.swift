@@ -366,6 +366,7 @@ public final class AdversarialTrainer {
         let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
         step = counters["step"] ?? 0
         try folder.checkResumeTarget(options.steps, done: step, unit: "generator steps", option: "--steps")
+        try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite below
         // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
         // could cut the epoch into other batches than rank 0).
         _ = group.sum([0])

@@ -17,9 +17,9 @@ import LatentTensor
 /// into the whole batch's before each update, so every rank holds the same model. A rank's
 /// sampling noise then comes from the seed, the step and the rank (so a resume is exact for any
 /// number of ranks); BatchNorm's statistics are each rank's own rows', as PyTorch's
-/// `DistributedDataParallel` without `SyncBatchNorm`. Rank 0 alone reads and writes the run
-/// folder's files other than the checkpoint, evaluates and draws; on resuming, every rank reads
-/// the checkpoint.
+/// `DistributedDataParallel` without `SyncBatchNorm`. The ranks measure the test set in shares
+/// and add up; rank 0 alone writes the run folder and draws. On resuming, every rank reads
+/// `config.json` and the checkpoint.
 public final class VariationalTrainer {
     /// The model being trained.
     public let model: VariationalAutoencoder
@@ -171,12 +171,6 @@ public final class VariationalTrainer {
             completedEpochs += 1
             batchesTakenInEpoch = 0
             lastTest = evaluateTest()
-            guard lastTest.negativeELBO.isFinite else {
-                throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
-                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
-            }
-            // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
-            guard leads else { continue }
             log?.append([
                 ("step", .integer(step)), ("epoch", .integer(completedEpochs)), ("split", .text("test")),
                 ("train_loss", .number(epochLoss / Double(max(epochCount, 1)))),
@@ -186,6 +180,13 @@ public final class VariationalTrainer {
                 ("learning_rate", .number(Double(optimizer.learningRate))),
                 ("seconds", .number(Date().timeIntervalSince(start))),
             ])
+            // Every rank has the same test loss, so all stop together.
+            guard lastTest.negativeELBO.isFinite else {
+                throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
+                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
+            }
+            // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
+            guard leads else { continue }
             if !quiet {
                 progress.note("epoch \(completedEpochs)/\(options.epochs): train loss "
                     + String(format: "%.2f", epochLoss / Double(max(epochCount, 1)))
@@ -334,6 +335,7 @@ public final class VariationalTrainer {
             epochCount = counters["epoch_examples"] ?? 0
         }
         try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
+        try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite below
         // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
         // could cut the epoch into other batches than rank 0).
         _ = group.sum([0])
