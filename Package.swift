@@ -97,7 +97,9 @@ let package = Package(
                 "LatentModels", "LatentEval", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
-        .testTarget(name: "LatentCLITests", dependencies: ["LatentCLI", "LatentModels", "LatentData", "LatentEval", "TestSupport"]),
+        .testTarget(
+            name: "LatentCLITests",
+            dependencies: ["LatentCLI", "LatentDistributed", "LatentModels", "LatentData", "LatentEval", "TestSupport"]),
         .target(name: "TestSupport", dependencies: ["LatentTensor"], path: "Sources/TestSupport"),
         .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor", "TestSupport"]),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LatentDistributed
 import LatentModels
 
 extension TrainCommand {
@@ -29,5 +30,19 @@ extension TrainCommand {
             format: "--importance-samples %d with batches of %d decodes %.0f codes a step, %.1f GiB for the decoder's "
                 + "output alone (more than 16 GiB); lower --importance-samples or --batch-size",
             configuration.importanceSamples, batchSize, codes, bytes / 1024 / 1024 / 1024))
+    }
+
+    /// Says how a data-parallel job shares out each batch (rank 0 only); refuses batches with
+    /// fewer rows than ranks.
+    static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {
+        guard world.size > 1 else { return }
+        guard batchSize >= world.size else {
+            throw RunError("--batch-size \(batchSize) is smaller than the \(world.size) processes mpirun started: "
+                + "each rank takes a share of every batch; give at least \(world.size)")
+        }
+        let shares = Set((0..<world.size).map { (batchSize * ($0 + 1) / world.size) - (batchSize * $0 / world.size) })
+        guard world.isLeader else { return }
+        FileHandle.standardError.write(Data(("data-parallel over \(world.size) processes (mpirun): each takes "
+            + shares.sorted().map(String.init).joined(separator: " or ") + " of every batch's \(batchSize) rows\n").utf8))
     }
 }

@@ -445,20 +445,6 @@ extension TrainCommand {
         return groups
     }
 
-    /// Says how a data-parallel job shares out each batch (rank 0 only); refuses batches with
-    /// fewer rows than ranks.
-    static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {
-        guard world.size > 1 else { return }
-        guard batchSize >= world.size else {
-            throw RunError("--batch-size \(batchSize) is smaller than the \(world.size) processes mpirun started: "
-                + "each rank takes a share of every batch; give at least \(world.size)")
-        }
-        let shares = Set((0..<world.size).map { (batchSize * ($0 + 1) / world.size) - (batchSize * $0 / world.size) })
-        guard world.isLeader else { return }
-        FileHandle.standardError.write(Data(("data-parallel over \(world.size) processes (mpirun): each takes "
-            + shares.sorted().map(String.init).joined(separator: " or ") + " of every batch's \(batchSize) rows\n").utf8))
-    }
-
     /// After the trainer is set up: says which training options a resumed run changed against
     /// its `config.json` (an option left out of a `--resume` command that sets others falls
     /// back to its default, which is rarely meant) and records the arguments that made the run.

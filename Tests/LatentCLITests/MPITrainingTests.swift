@@ -1,6 +1,10 @@
 import Foundation
+import LatentDistributed
+import LatentModels
 import TestSupport
 import Testing
+
+@testable import LatentCLI
 
 /// `latent train` under `mpirun`: the built tool, two processes, OpenMPI loaded at run time.
 ///
@@ -103,5 +107,19 @@ struct MPITrainingTests {
         #expect(again.output.contains("rank 0 of 2: latent train: error: \(folder) already holds a trained run"),
                 "\(again.output)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/checkpoint.safetensors")) == checkpoint)
+    }
+
+    /// A batch with fewer rows than processes is refused, naming both; a batch that splits
+    /// passes (the check needs no MPI: ranks that are threads stand in for processes).
+    @Test func batchesSmallerThanTheJobAreRefused() throws {
+        let ranks = LocalProcessGroup.make(size: 4)
+        #expect(throws: RunError.self) { try TrainCommand.checkShares(of: 3, over: ranks[1]) }
+        do {
+            try TrainCommand.checkShares(of: 3, over: ranks[1])
+        } catch {
+            #expect("\(error)".contains("--batch-size 3 is smaller than the 4 processes"), "\(error)")
+        }
+        try TrainCommand.checkShares(of: 10, over: ranks[1])
+        try TrainCommand.checkShares(of: 1, over: SingleProcessGroup())
     }
 }
