@@ -225,13 +225,6 @@ func epochReport(
     ]
 }
 
-extension SplitMix64 {
-    /// This generator on one process; on rank r of several, a stream of rank r's own.
-    func forRank(of world: any ProcessGroup) -> SplitMix64 {
-        world.size == 1 ? self : derived(UInt64(world.rank))
-    }
-}
-
 /// Parameters as a module, for ``ProcessGroup/synchronize(_:)``.
 final class Workload: Module {
     let ownParameters: [(name: String, parameter: Parameter)]

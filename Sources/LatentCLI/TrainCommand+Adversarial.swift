@@ -34,7 +34,7 @@ extension TrainCommand {
         }
         let world = try MPIProcessGroup.world()
         try TrainCommand.checkShares(of: options.batchSize, over: world)
-        let folder = world.isLeader ? try RunFolder(creating: out, resuming: resume) : RunFolder(unchecked: out)
+        let folder = try runFolder(for: world, resuming: resume)
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
             dataset: data.dataset, folder: folder, resuming: resume, group: world)

@@ -47,7 +47,7 @@ extension TrainCommand {
         if let logEvery { options.logEvery = logEvery }
         let world = try MPIProcessGroup.world()
         try TrainCommand.checkShares(of: options.batchSize, over: world)
-        let folder = world.isLeader ? try RunFolder(creating: out, resuming: resume) : RunFolder(unchecked: out)
+        let folder = try runFolder(for: world, resuming: resume)
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume, group: world)

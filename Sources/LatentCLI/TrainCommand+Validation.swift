@@ -32,6 +32,12 @@ extension TrainCommand {
             configuration.importanceSamples, batchSize, codes, bytes / 1024 / 1024 / 1024))
     }
 
+    /// The run folder `--out`: created and checked by rank 0 (the only one that writes it),
+    /// named without either by the other ranks of a data-parallel job, which only read it.
+    func runFolder(for world: any ProcessGroup, resuming: Bool) throws -> RunFolder {
+        world.isLeader ? try RunFolder(creating: out, resuming: resuming) : RunFolder(unchecked: out)
+    }
+
     /// Says how a data-parallel job shares out each batch (rank 0 only); refuses batches with
     /// fewer rows than ranks.
     static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {

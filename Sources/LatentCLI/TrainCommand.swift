@@ -126,9 +126,7 @@ struct TrainCommand: ParsableCommand {
         defer { MPIProcessGroup.finish() }
         do {
             if let invocation { try TrainCommand.checkOptionsApply(to: model, in: invocation) }
-            // Ranks other than 0 of a data-parallel job only read the folder; rank 0 checks it.
-            let opened = { world.isLeader ? try RunFolder(creating: out, resuming: true) : RunFolder(unchecked: out) }
-            if resume, let invocation, let saved = try? opened().readConfiguration(),
+            if resume, let invocation, let saved = try? runFolder(for: world, resuming: true).readConfiguration(),
                let recorded = saved.arguments,
                let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
             {
@@ -150,7 +148,7 @@ struct TrainCommand: ParsableCommand {
                 try command.train(arguments: replayed, continuing: saved)
             } else {
                 // Another dataset is named before anything else about the run is compared.
-                if resume, let folder = try? opened(), folder.hasCheckpoint {
+                if resume, let folder = try? runFolder(for: world, resuming: true), folder.hasCheckpoint {
                     try folder.checkResumeDataset(data.dataset)
                 }
                 try train(arguments: invocation.map { TrainCommand.recordable($0) })
@@ -244,7 +242,7 @@ struct TrainCommand: ParsableCommand {
         try TrainCommand.checkShares(of: options.batchSize, over: world)
         // Rank 0 creates, checks and writes the folder; the other ranks read the checkpoint
         // from it when resuming.
-        let folder = world.isLeader ? try RunFolder(creating: out, resuming: resume) : RunFolder(unchecked: out)
+        let folder = try runFolder(for: world, resuming: resume)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume, group: world)

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The processes of one data-parallel training job, and the collective operations they share.
 ///
 /// Every rank runs the same training loop on its own rows of each batch; the ranks agree on
@@ -32,6 +34,11 @@ extension ProcessGroup {
         return values
     }
 
+    /// Waits until every rank has reached this call.
+    public func barrier() {
+        _ = sum([0])
+    }
+
     /// The rows of a batch of `count` that this rank takes: the `rank`-th of `size` contiguous
     /// parts, whose sizes differ by at most one (a part is empty when `count < size`).
     public func share(of count: Int) -> Range<Int> {
@@ -47,4 +54,12 @@ public final class SingleProcessGroup: ProcessGroup {
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) {}
+}
+
+extension SplitMix64 {
+    /// This generator in a job of one process; on rank r of several, a stream of rank r's own
+    /// derived from it (the noise each rank draws for its share of a batch).
+    public func forRank(of group: any ProcessGroup) -> SplitMix64 {
+        group.size == 1 ? self : derived(UInt64(group.rank))
+    }
 }

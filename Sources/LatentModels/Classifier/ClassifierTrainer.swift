@@ -85,7 +85,7 @@ public final class ClassifierTrainer {
             step = counters["step"] ?? 0
             try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
             try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite
-            _ = group.sum([0])  // every rank has read config.json before rank 0 rewrites it
+            group.barrier()  // every rank has read config.json before rank 0 rewrites it
             if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
         } else if group.isLeader {
             try folder.writeConfiguration(runConfiguration)
@@ -178,7 +178,7 @@ public final class ClassifierTrainer {
         if !rows.isEmpty {
             if group.size > 1 {
                 model.dropout.generator = SplitMix64(seed: options.seed).derived(0xC1A5_0000_0000 &+ UInt64(step))
-                    .derived(UInt64(group.rank))
+                    .forRank(of: group)
             }
             let labels = Array(batch.labels![rows])
             let logits = model(group.size == 1 ? batch.examples : batch.examples.sliced(rows, alongAxis: 0))

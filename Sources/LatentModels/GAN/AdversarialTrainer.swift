@@ -192,8 +192,7 @@ public final class AdversarialTrainer {
     /// Takes one generator step and its `discriminatorSteps` discriminator steps; does not
     /// advance ``step``.
     public func trainStep() -> AdversarialStep {
-        var random = SplitMix64(seed: options.seed).derived(0x57E9_0000_0000 &+ UInt64(step))
-        if group.size > 1 { random = random.derived(UInt64(group.rank)) }
+        var random = SplitMix64(seed: options.seed).derived(0x57E9_0000_0000 &+ UInt64(step)).forRank(of: group)
         var record = AdversarialStep()
         if let decay = options.learningRateDecay, decay != .none {
             let factor = decay.factor(step: step, total: options.steps)
@@ -283,7 +282,7 @@ public final class AdversarialTrainer {
         try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite below
         // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
         // could cut the epoch into other batches than rank 0).
-        _ = group.sum([0])
+        group.barrier()
         if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 

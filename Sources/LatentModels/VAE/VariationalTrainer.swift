@@ -266,7 +266,7 @@ public final class VariationalTrainer {
                 objective = model.objective(batch.examples, labels: batch.labels, baseline: baseline, using: &noise)
             } else {
                 var rankNoise = SplitMix64(seed: options.seed).derived(0xD47A_0000_0000 &+ UInt64(step))
-                    .derived(UInt64(group.rank))
+                    .forRank(of: group)
                 objective = model.objective(
                     batch.examples.sliced(rows, alongAxis: 0), labels: batch.labels.map { Array($0[rows]) },
                     baseline: baseline, using: &rankNoise)
@@ -338,7 +338,7 @@ public final class VariationalTrainer {
         try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite below
         // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
         // could cut the epoch into other batches than rank 0).
-        _ = group.sum([0])
+        group.barrier()
         if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 
