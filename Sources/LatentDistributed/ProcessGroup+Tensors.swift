@@ -54,3 +54,21 @@ extension ProcessGroup {
         }
     }
 }
+
+extension ProcessGroup {
+    /// Makes every ``BatchNorm`` in `module` normalise with the statistics of the whole batch
+    /// in training mode, adding up its per-feature sums over the ranks (PyTorch's
+    /// `SyncBatchNorm.convert_sync_batchnorm`); the running statistics are then the same on
+    /// every rank. A group of one process leaves the layers as they are.
+    ///
+    /// Every rank must then run the same forward and backward passes in the same order (a rank
+    /// whose share of a batch is empty too), each rank's loss must be a mean over its own rows,
+    /// and the ranks' gradients must be added up by ``combinedGradients(_:weight:)`` with the
+    /// ranks' shares of the rows as weights; gradients of gradients through these layers are
+    /// not available.
+    public func synchronizeBatchNorm(in module: any Module) {
+        guard size > 1 else { return }
+        let reduction = BatchStatisticsReduction { [self] values in allReduceSum(values) }
+        for norm in module.batchNormLayers { norm.statisticsReduction = reduction }
+    }
+}

@@ -8,17 +8,30 @@ extension Tensor {
     ///
     /// Input `[batch, features, …]` (`[N, C]` or `[N, C, H, W]`), `scale` and `offset`
     /// `[features]`; the output is shaped like the input. The returned `mean` and `variance`
-    /// (`[features]`, biased) carry no gradient; they are for running statistics.
+    /// (`[features]`, biased) carry no gradient; they are for running statistics, with `count`,
+    /// the number of values per feature they were taken over.
     ///
-    /// - Precondition: the input has rank ≥ 2 and more than one value per feature; `scale`
-    ///   and `offset` are `[features]`.
+    /// With a `reduction`, the input is one rank's rows of a batch split between the ranks of a
+    /// data-parallel job, and every rank normalises with the mean and variance of the whole
+    /// batch (PyTorch's `SyncBatchNorm`): each forward pass adds up per-feature sums over the
+    /// ranks twice and each backward pass once, so every rank must make the same calls in the
+    /// same order, a rank without rows too. The input gradient is then the whole batch's for
+    /// this rank's rows, on the understanding that each rank's loss is a mean over its own rows
+    /// and that the ranks add up their gradients weighed by their shares of the rows (see
+    /// `ProcessGroup.combinedGradients`); higher-order gradients are not available.
+    ///
+    /// - Precondition: the input has rank ≥ 2 and more than one value per feature (over every
+    ///   rank, with a `reduction`); `scale` and `offset` are `[features]`.
     public func batchNormalized(
-        scale: Tensor, offset: Tensor, epsilon: Float
-    ) -> (output: Tensor, mean: Tensor, variance: Tensor) {
+        scale: Tensor, offset: Tensor, epsilon: Float, across reduction: BatchStatisticsReduction? = nil
+    ) -> (output: Tensor, mean: Tensor, variance: Tensor, count: Int) {
         precondition(
             rank >= 2 && scale.shape == [shape[1]] && offset.shape == [shape[1]],
             "batchNormalized: input \(shape) is not [batch, features, …] for scale \(scale.shape) "
                 + "and offset \(offset.shape)")
+        if let reduction {
+            return synchronizedBatchNormalized(scale: scale, offset: offset, epsilon: epsilon, across: reduction)
+        }
         let features = shape[1], batch = shape[0]
         let spatial = shape.dropFirst(2).reduce(1, *)
         let count = batch * spatial
@@ -74,7 +87,7 @@ extension Tensor {
                 epsilon: epsilon, needed: needed)
         }
         return (result, Tensor(shape: [features], storage: means),
-                Tensor(shape: [features], storage: variances))
+                Tensor(shape: [features], storage: variances), count)
     }
 
     /// The pullback in Tensor ops, recorded for higher-order gradients: with `x̂` the normalised

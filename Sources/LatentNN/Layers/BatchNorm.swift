@@ -28,6 +28,12 @@ public final class BatchNorm: Layer {
     public private(set) var isTraining = true
     /// While re-estimating: the batches averaged so far (see ``beginStatisticsEstimate()``).
     private var estimatedBatches: Int?
+    /// In data-parallel training, adds up the batch statistics over the ranks, so that every
+    /// rank normalises with the whole batch's (PyTorch's `SyncBatchNorm`); `nil`, the default:
+    /// this process's rows alone. `LatentDistributed`'s `ProcessGroup.synchronizeBatchNorm(in:)`
+    /// sets it. While statistics are re-estimated (``beginStatisticsEstimate()``) each process
+    /// uses its own rows.
+    public var statisticsReduction: BatchStatisticsReduction?
 
     /// Creates a batch normalisation of `featureCount` features (channels).
     ///
@@ -50,21 +56,23 @@ public final class BatchNorm: Layer {
     /// Normalises `[batch, featureCount, …]` per feature; output shaped like the input.
     ///
     /// - Precondition: axis 1 has `featureCount` entries; in training mode each feature has
-    ///   more than one value in the batch.
+    ///   more than one value in the batch (in the ranks' batches together, with a
+    ///   ``statisticsReduction``).
     public func callAsFunction(_ input: Tensor) -> Tensor {
         precondition(
             input.rank >= 2 && input.shape[1] == featureCount,
             "BatchNorm: input \(input.shape) is not [batch, \(featureCount), …]")
         if isTraining {
-            let count = input.scalarCount / featureCount
+            let reduction = estimatedBatches == nil ? statisticsReduction : nil
             precondition(
-                count > 1,
+                reduction != nil || input.scalarCount / featureCount > 1,
                 "BatchNorm: training needs more than one value per feature, got input "
                     + "\(input.shape)"
             )
             // One fused op: statistics, normalisation and the affine map in two passes.
             let normalized = input.batchNormalized(
-                scale: weight.value, offset: bias.value, epsilon: epsilon)
+                scale: weight.value, offset: bias.value, epsilon: epsilon, across: reduction)
+            let count = normalized.count
             withoutGradients {
                 let unbiased = normalized.variance * (Float(count) / Float(count - 1))
                 // While re-estimating, the plain mean over the batches so far (weight 1/n).
