@@ -132,6 +132,9 @@ struct AdversarialOptions: ParsableArguments {
     @Flag(help: "Train G by feature matching on D's last hidden layer (Salimans et al. 2016).")
     var featureMatching = false
 
+    @Flag(name: .customLong("sync-batch-norm"), help: "Under mpirun, BatchNorm normalises with the whole batch's statistics, summed over the processes (PyTorch's SyncBatchNorm; default: each process's own rows').")
+    var synchronizedBatchNorm = false
+
     @Flag(inversion: .prefixedNo, help: "Keep an exponential moving average of the generator's weights and sample from it (default: off; on for gan on 2-D data).")
     var ema: Bool?
 
@@ -230,6 +233,7 @@ struct AdversarialOptions: ParsableArguments {
         options.labelSmoothing = labelSmoothing
         if let learningRateDecay { options.learningRateDecay = learningRateDecay == .none ? nil : learningRateDecay }
         options.featureMatching = featureMatching
+        options.synchronizedBatchNorm = synchronizedBatchNorm ? true : nil
         if let emaDecay { options.averageDecay = emaDecay }
         options.informationWeight = infoWeight
         return options

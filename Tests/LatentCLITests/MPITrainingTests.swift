@@ -109,6 +109,22 @@ struct MPITrainingTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/checkpoint.safetensors")) == checkpoint)
     }
 
+    /// `--sync-batch-norm` on two processes: the generator's BatchNorm sums its statistics over
+    /// both (each forward and backward pass meets the other rank's), the run completes and
+    /// records the option.
+    @Test func synchronizedBatchNormRunsOnTwoProcesses() throws {
+        let folder = TemporaryFolder.path("mpi")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outcome = try Self.onTwoRanks(
+            ["gan", "--dataset", "toy:ring8", "--steps", "20", "--g-hidden", "8", "--d-hidden", "8", "--g-batch-norm", "true",
+             "--sync-batch-norm", "--batch-size", "16", "--pack", "1", "--no-ema", "--sample-every", "0", "--json",
+             "--out", folder])
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(Self.jsonNumber("steps", in: outcome.output) == 20, "\(outcome.output)")
+        let configuration = try String(contentsOfFile: folder + "/config.json", encoding: .utf8)
+        #expect(configuration.contains("\"synchronizedBatchNorm\" : true"), "\(configuration)")
+    }
+
     /// A batch with fewer rows than processes is refused, naming both; a batch that splits
     /// passes (the check needs no MPI: ranks that are threads stand in for processes).
     @Test func batchesSmallerThanTheJobAreRefused() throws {

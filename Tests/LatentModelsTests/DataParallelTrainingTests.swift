@@ -134,10 +134,10 @@ extension RunFolder {
 @Suite("Data-parallel adversarial training")
 struct DataParallelAdversarialTests {
     /// Builds each rank's trainer (rank 0 creates the folder first) and runs it; returns each
-    /// rank's final parameters.
+    /// rank's final parameters, then its buffers (BatchNorm's running statistics) when asked.
     func trainOnRanks(
         _ size: Int, _ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions,
-        _ data: Dataset, folder: String, resuming: Bool = false
+        _ data: Dataset, folder: String, resuming: Bool = false, buffers: Bool = false
     ) throws -> [[[Float]]] {
         if !resuming { _ = try RunFolder(creating: folder, resuming: false) }
         let outcomes = LocalProcessGroup.run(size: size) { group -> Result<[[Float]], RunError> in
@@ -148,7 +148,9 @@ struct DataParallelAdversarialTests {
                     configuration: configuration, options: options, training: data, dataset: "tiny",
                     folder: runFolder, resuming: resuming, group: group)
                 try trainer.run(quiet: true)
-                return .success(trainer.model.parameters.map(\.value.scalars))
+                let model = trainer.model
+                return .success(model.parameters.map(\.value.scalars)
+                    + (buffers ? model.namedBuffers.map(\.buffer.value.scalars) : []))
             } catch {
                 return .failure(RunError("rank \(group.rank): \(error)"))
             }
@@ -169,6 +171,63 @@ struct DataParallelAdversarialTests {
         let after = ring.meanDistance(of: try AdversarialNetwork.load(run: folder))
         #expect(after < 0.5 * before, "mean distance to the nearest mode \(before) → \(after)")
         #expect(MetricsLog.read(RunFolder(unchecked: folder).metricsURL).count == 6)
+    }
+
+    /// A DCGAN on two ranks with synchronised BatchNorm: the ranks' running statistics are the
+    /// whole batch's and so the same on both (they differ without), and the model learns: its
+    /// samples come to the ring's modes with BatchNorm in G.
+    @Test func synchronizedBatchNormGivesTheRanksOneSetOfStatistics() throws {
+        var (configuration, options, data) = tinyAdversarial(.dcgan, images: true)
+        configuration.fullyConnectedWidth = 8  // BatchNorm in D too, after its fully connected layer
+        options.steps = 3
+        let folder = TemporaryFolder.path("parallel")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let separate = try trainOnRanks(2, configuration, options, data, folder: folder, buffers: true)
+        #expect(separate[0] != separate[1], "the ranks' own statistics came out equal: the test cannot tell")
+        try FileManager.default.removeItem(atPath: folder)
+        options.synchronizedBatchNorm = true
+        let synchronized = try trainOnRanks(2, configuration, options, data, folder: folder, buffers: true)
+        #expect(synchronized[0] == synchronized[1], "the ranks' weights or running statistics differ")
+        #expect(try RunFolder(unchecked: folder).readConfiguration().adversarialTraining?.synchronizedBatchNorm == true)
+
+        var ring = try RingGAN()
+        ring.configuration.generatorBatchNorm = true
+        ring.options.synchronizedBatchNorm = true
+        configuration = ring.configuration
+        try FileManager.default.removeItem(atPath: folder)
+        var untrainedRandom = SplitMix64(seed: ring.options.seed)
+        let before = ring.meanDistance(of: AdversarialNetwork(configuration, using: &untrainedRandom))
+        let parameters = try trainOnRanks(2, configuration, ring.options, ring.data, folder: folder, buffers: true)
+        #expect(parameters[0] == parameters[1])
+        let after = ring.meanDistance(of: try AdversarialNetwork.load(run: folder))
+        #expect(after < 0.5 * before, "mean distance to the nearest mode \(before) → \(after)")
+    }
+
+    /// Synchronised BatchNorm is refused for a model without BatchNorm and with a gradient
+    /// penalty through D's BatchNorm, in one line each.
+    @Test func synchronizedBatchNormIsRefusedWhereItCannotWork() throws {
+        let folder = TemporaryFolder.path("refused")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func refusal(_ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions, _ data: Dataset) -> String {
+            do {
+                _ = try adversarialTrainer(configuration, options, data, folder: folder)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        var (plain, options, data) = tinyAdversarial(.gan)
+        options.synchronizedBatchNorm = true
+        plain.generatorBatchNorm = false
+        #expect(refusal(plain, options, data).contains("gan has no BatchNorm layer"))
+        var (dcgan, penalised, images) = tinyAdversarial(.dcgan, images: true)
+        penalised.synchronizedBatchNorm = true
+        dcgan.fullyConnectedWidth = 8  // D's one convolution on 8×8 images, then a BatchNorm layer
+        #expect(refusal(dcgan, penalised, images) == "accepted")
+        penalised.penaltyWeight = 10
+        #expect(refusal(dcgan, penalised, images).contains("drop --penalty-weight or --sync-batch-norm"))
+        dcgan.discriminatorBatchNorm = false
+        #expect(refusal(dcgan, penalised, images) == "accepted")
     }
 
     /// WGAN-GP on two ranks, 3 steps and a resume to 6, ends as 6 steps in one go, bit for bit.

@@ -16,7 +16,8 @@ import LatentTensor
 /// own noise (from the seed, the step and the rank), and each D and G update applies the mean
 /// of the ranks' gradients. Statistics over a batch (BatchNorm, the minibatch standard
 /// deviation, feature matching's means) are each rank's own rows', as under PyTorch's
-/// `DistributedDataParallel`. Rank 0 alone writes the run folder.
+/// `DistributedDataParallel`, unless ``AdversarialTrainingOptions/synchronizedBatchNorm``
+/// makes BatchNorm's the whole batch's. Rank 0 alone writes the run folder.
 public final class AdversarialTrainer {
     /// The model being trained.
     public let model: AdversarialNetwork
@@ -104,6 +105,20 @@ public final class AdversarialTrainer {
                     + (configuration.packedExamples > 1 ? "in whole packs of \(configuration.packedExamples) " : "")
                     + "and needs a batch size that is a multiple of \(group.size * configuration.packedExamples), "
                     + "got \(loader.batchSize)")
+        }
+        if options.synchronizedBatchNorm == true {
+            let discriminatorNorms = model.discriminator.batchNormLayers.count
+            guard discriminatorNorms + model.generator.batchNormLayers.count > 0 else {
+                throw ConfigurationError(
+                    "--sync-batch-norm: this \(configuration.kind.rawValue) has no BatchNorm layer to synchronise")
+            }
+            guard options.penaltyWeight == 0 || discriminatorNorms == 0 else {
+                throw ConfigurationError(
+                    "--sync-batch-norm gives no gradients of gradients, which the gradient penalty takes "
+                        + "through D's BatchNorm; drop --penalty-weight or --sync-batch-norm")
+            }
+            group.synchronizeBatchNorm(in: model.generator)
+            group.synchronizeBatchNorm(in: model.discriminator)
         }
         generatorOptimizer = optimizer(options.learningRate)
         discriminatorOptimizer = optimizer(options.discriminatorLearningRate ?? options.learningRate)

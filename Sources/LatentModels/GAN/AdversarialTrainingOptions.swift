@@ -76,6 +76,10 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
     public var checkpointEvery = 1000
     /// Use only the first this-many training examples.
     public var trainingLimit: Int?
+    /// In data-parallel training, BatchNorm in G and D normalises with the statistics of the
+    /// whole batch, added up over the processes (PyTorch's `SyncBatchNorm`); `nil` or false:
+    /// each process's own rows'. The same as without it in a single process.
+    public var synchronizedBatchNorm: Bool?
 
     /// DCGAN's settings.
     public init() {}
