@@ -55,23 +55,32 @@ final class SynchronizedBatchNormTests: XCTestCase {
         XCTAssertFalse(Close.scalars(alone.output, Array(whole.output[0..<24]), tolerance: 1e-2))
     }
 
-    /// A rank without rows takes part in the sums, and the others get the batch's values.
+    /// A rank without rows takes part in the sums (with a count of 0), and the others get the
+    /// whole batch's outputs and, weighed by their shares, its gradients.
     func testARankWithoutRowsTakesPart() {
-        let batch = Tensor(shape: [2, 2], scalars: [1, 5, 3, -1])
-        let outputs = LocalProcessGroup.run(size: 3) { group -> [Float] in
-            let rows = group.share(of: 2)
-            let reduction = BatchStatisticsReduction { values in group.allReduceSum(values) }
+        // Three rows on four ranks: rank 0 takes none. (With two values per feature the
+        // normalised values are ±1 whatever the input, and the input gradient is 0.)
+        let batch = Tensor(shape: [3, 2], scalars: [1, 5, 3, -1, 2.5, 4])
+        let weights = Tensor(shape: [3, 2], scalars: [0.5, -2, 1.5, 1, -1, 0.25])
+        /// The outputs and input gradient of `rows`, the loss a mean over those rows.
+        @Sendable func normalise(_ rows: Range<Int>, across reduction: BatchStatisticsReduction?) -> ([Float], [Float]) {
             let x = batch.sliced(rows, alongAxis: 0).requiringGradient()
             let output = x.batchNormalized(
-                scale: Tensor(ones: [2]), offset: Tensor(zeros: [2]), epsilon: 0, across: reduction).output
-            let gradient = (output * output).sum().gradients(withRespectTo: [x])[0]
-            XCTAssertEqual(gradient.shape, [rows.count, 2])
-            return output.scalars
+                scale: Tensor([2, 1]), offset: Tensor(zeros: [2]), epsilon: 0, across: reduction).output
+            let loss = (output * output * weights.sliced(rows, alongAxis: 0)).sum() / Float(max(rows.count, 1))
+            let gradient = loss.gradients(withRespectTo: [x])[0]
+            return (output.scalars, (gradient * (Float(rows.count) / 3)).scalars)
         }
-        XCTAssertEqual(outputs[0], [])
-        // Each feature's two values, 1 and 3 and then 5 and −1, are one standard deviation
-        // either side of their mean.
-        XCTAssertTrue(Close.scalars(outputs[1] + outputs[2], [-1, 1, 1, -1], tolerance: 1e-5), "\(outputs)")
+        let whole = normalise(0..<3, across: nil)
+        let ranks = LocalProcessGroup.run(size: 4) { group in
+            normalise(group.share(of: 3), across: BatchStatisticsReduction { values in group.allReduceSum(values) })
+        }
+        XCTAssertEqual(ranks[0].0, [])
+        XCTAssertEqual(ranks[0].1, [])
+        let outputs = ranks.flatMap(\.0), gradients = ranks.flatMap(\.1)
+        XCTAssertTrue(Close.scalars(outputs, whole.0, tolerance: 1e-5), "\(outputs) against \(whole.0)")
+        XCTAssertTrue(Close.scalars(gradients, whole.1, tolerance: 1e-5), "\(gradients) against \(whole.1)")
+        XCTAssertGreaterThan(whole.1.map(abs).max()!, 0.01, "a zero gradient tells nothing")
     }
 
     /// A small network with BatchNorm trained on three ranks with synchronised BatchNorm ends

@@ -230,6 +230,42 @@ struct DataParallelAdversarialTests {
         #expect(refusal(dcgan, penalised, images) == "accepted")
     }
 
+    /// One row per rank is refused for a model with BatchNorm unless its statistics are the
+    /// whole batch's, and for the minibatch standard deviation; accepted otherwise.
+    @Test func oneRowPerRankNeedsSynchronizedBatchNorm() throws {
+        let folder = TemporaryFolder.path("rows")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try RunFolder(creating: folder, resuming: false)
+        func outcome(_ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions, _ data: Dataset)
+            -> [String]
+        {
+            LocalProcessGroup.run(size: 2) { group -> String in
+                do {
+                    _ = try AdversarialTrainer(
+                        configuration: configuration, options: options, training: data, dataset: "tiny",
+                        folder: RunFolder(unchecked: folder), resuming: false, group: group)
+                    return "accepted"
+                } catch {
+                    return "\(error)"
+                }
+            }
+        }
+        var (configuration, options, data) = tinyAdversarial(.gan)
+        options.batchSize = 2
+        configuration.generatorBatchNorm = true
+        let refused = outcome(configuration, options, data)
+        #expect(refused.allSatisfy { $0.contains("each 1 row of every batch of 2") && $0.contains("or --sync-batch-norm") },
+                "\(refused[0])")
+        options.synchronizedBatchNorm = true
+        #expect(outcome(configuration, options, data) == ["accepted", "accepted"])
+        configuration.minibatchDeviationGroup = 2
+        #expect(outcome(configuration, options, data).allSatisfy { $0.contains("a --batch-size of at least 4") })
+        configuration.minibatchDeviationGroup = nil
+        configuration.generatorBatchNorm = false
+        options.synchronizedBatchNorm = nil
+        #expect(outcome(configuration, options, data) == ["accepted", "accepted"])
+    }
+
     /// WGAN-GP on two ranks, 3 steps and a resume to 6, ends as 6 steps in one go, bit for bit.
     @Test func twoRanksResumeExactly() throws {
         var (configuration, options, data) = tinyAdversarial(.wganGP)

@@ -48,6 +48,20 @@ struct GANInformationTests {
         }
     }
 
+    /// An information term that overflows the objective (its weight at Float's largest value)
+    /// stops the run at its first step as d_loss, though the adversarial part stays finite.
+    @Test func anOverflowingObjectiveStopsTheRun() throws {
+        var (configuration, options, data) = tinyAdversarial(.infogan, images: true)
+        options.informationWeight = .greatestFiniteMagnitude
+        options.steps = 3
+        configuration.width = 4
+        let trainer = try adversarialTrainer(configuration, options, data)
+        defer { try? FileManager.default.removeItem(at: trainer.folder.url) }
+        let error = #expect(throws: RunError.self) { try trainer.run(quiet: true) }
+        let message = try #require(error?.description)
+        #expect(message.contains("non-finite at step 1 (d_loss inf"), "\(message)")
+    }
+
     /// Uniform categories: over many draws each category is drawn about equally often, and
     /// enters G's input as its one-hot vector.
     @Test func categoriesAreUniformAndOneHot() {

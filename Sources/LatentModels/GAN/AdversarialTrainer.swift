@@ -106,6 +106,18 @@ public final class AdversarialTrainer {
                     + "and needs a batch size that is a multiple of \(group.size * configuration.packedExamples), "
                     + "got \(loader.batchSize)")
         }
+        // Batch statistics need two rows on each rank, unless BatchNorm's are the whole batch's.
+        let batchNorms = model.generator.batchNormLayers.count + model.discriminator.batchNormLayers.count
+        let rowsPerRank = loader.batchSize / group.size
+        guard rowsPerRank >= 2
+            || (batchNorms == 0 || options.synchronizedBatchNorm == true) && configuration.minibatchDeviationGroup == nil
+        else {
+            throw ConfigurationError(
+                "data-parallel training over \(group.size) processes gives each 1 row of every batch of "
+                    + "\(loader.batchSize), and batch statistics need 2 on each: a --batch-size of at least "
+                    + "\(2 * group.size)" + (batchNorms > 0 && configuration.minibatchDeviationGroup == nil
+                        ? ", or --sync-batch-norm for BatchNorm over the whole batch" : ""))
+        }
         if options.synchronizedBatchNorm == true {
             let discriminatorNorms = model.discriminator.batchNormLayers.count
             guard discriminatorNorms + model.generator.batchNormLayers.count > 0 else {
@@ -234,7 +246,11 @@ public final class AdversarialTrainer {
             record.discriminatorLoss = means[1]
             record.gradientPenalty = objective.penalty.map { _ in means[2] }
             record.interpolateGradientNorm = objective.interpolateGradientNorm.map { _ in means[3] }
-            guard means[0].isFinite else { return record }
+            // A total that is not finite (its adversarial part may be) stops the run as d_loss.
+            guard means[0].isFinite else {
+                record.discriminatorLoss = means[0]
+                return record
+            }
             updateDiscriminator(objective.total)
             record.realScore = means[4]
             record.fakeScore = means[5]
@@ -247,7 +263,10 @@ public final class AdversarialTrainer {
         let means = meanOverRanks([objective.total.scalar, objective.adversarial.scalar, objective.information?.scalar ?? 0])
         record.generatorLoss = means[1]
         record.informationLoss = objective.information.map { _ in means[2] }
-        guard means[0].isFinite else { return record }
+        guard means[0].isFinite else {
+            record.generatorLoss = means[0]
+            return record
+        }
         record.generatorGradientNorm = updateGenerator(objective.total)
         return record
     }
