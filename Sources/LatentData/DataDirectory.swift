@@ -60,8 +60,9 @@ public enum DataDirectory {
             hint: "pass --data-dir or set \(environmentVariable) to a folder holding \(name)/ or the files themselves")
     }
 
-    /// The folder holding the running executable, symbolic links resolved.
-    static func executableDirectory() -> String? {
+    /// The folder holding the running executable, symbolic links resolved (from
+    /// `/proc/self/exe`, so also for a tool started by its name on the `PATH`).
+    public static func executableDirectory() -> String? {
         let link = URL(fileURLWithPath: "/proc/self/exe")
         if FileManager.default.fileExists(atPath: link.path) {
             return link.resolvingSymlinksInPath().deletingLastPathComponent().path

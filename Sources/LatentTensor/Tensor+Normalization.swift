@@ -32,46 +32,23 @@ extension Tensor {
         if let reduction {
             return synchronizedBatchNormalized(scale: scale, offset: offset, epsilon: epsilon, across: reduction)
         }
-        let features = shape[1], batch = shape[0]
-        let spatial = shape.dropFirst(2).reduce(1, *)
-        let count = batch * spatial
+        let layout = ChannelLayout(shape)
+        let features = layout.features, count = layout.batch * layout.spatial
         precondition(count > 1, "batchNormalized: input \(shape) has one value per feature")
         let means = TensorStorage(uninitializedCount: features)
         let variances = TensorStorage(uninitializedCount: features)
         let output = TensorStorage(uninitializedCount: scalarCount)
         let source = storage.base, target = output.base
         let gamma = scale.storage.base, beta = offset.storage.base
-        Parallel.forRanges(features, grain: Swift.max(1, Parallel.grain / Swift.max(count, 1))) { channels in
+        Parallel.forRanges(features, grain: layout.grain) { channels in
             for channel in channels {
                 // Two passes (mean, then centred squares) keep the variance accurate.
-                var sum: Double = 0
-                for image in 0..<batch {
-                    let row = source + (image * features + channel) * spatial
-                    var partial: Float = 0
-                    for index in 0..<spatial { partial += row[index] }
-                    sum += Double(partial)
-                }
-                let mean = Float(sum / Double(count))
-                var squares: Double = 0
-                for image in 0..<batch {
-                    let row = source + (image * features + channel) * spatial
-                    var partial: Float = 0
-                    for index in 0..<spatial {
-                        let centred = row[index] - mean
-                        partial += centred * centred
-                    }
-                    squares += Double(partial)
-                }
-                let variance = Float(squares / Double(count))
+                let mean = Float(layout.sum(source, channel) / Double(count))
+                let variance = Float(layout.centredSquares(source, channel, mean: mean) / Double(count))
                 means.base[channel] = mean
                 variances.base[channel] = variance
                 let factor = gamma[channel] / (variance + epsilon).squareRoot()
-                let shift = beta[channel] - mean * factor
-                for image in 0..<batch {
-                    let offsetInRows = (image * features + channel) * spatial
-                    let row = source + offsetInRows, out = target + offsetInRows
-                    for index in 0..<spatial { out[index] = row[index] * factor + shift }
-                }
+                layout.affine(source, target, channel, factor: factor, shift: beta[channel] - mean * factor)
             }
         }
         let x = self
@@ -116,44 +93,25 @@ extension Tensor {
         _ upstream: Tensor, x: Tensor, scale: Tensor, mean means: TensorStorage,
         variance variances: TensorStorage, epsilon: Float, needed: [Bool]
     ) -> [Tensor?] {
-        let features = x.shape[1], batch = x.shape[0]
-        let spatial = x.shape.dropFirst(2).reduce(1, *)
-        let count = Float(batch * spatial)
+        let layout = ChannelLayout(x.shape)
+        let features = layout.features, count = Float(layout.batch * layout.spatial)
         let inputGradient = needed[0] ? TensorStorage(uninitializedCount: x.scalarCount) : nil
         let scaleGradient = TensorStorage(uninitializedCount: features)
         let offsetGradient = TensorStorage(uninitializedCount: features)
         let g = upstream.storage.base, source = x.storage.base, gamma = scale.storage.base
-        Parallel.forRanges(features, grain: Swift.max(1, Parallel.grain / Swift.max(batch * spatial, 1))) { channels in
+        Parallel.forRanges(features, grain: layout.grain) { channels in
             for channel in channels {
                 let mean = means.base[channel]
                 let inverse = 1 / (variances.base[channel] + epsilon).squareRoot()
-                var sumG: Double = 0, sumGX: Double = 0
-                for image in 0..<batch {
-                    let start = (image * features + channel) * spatial
-                    let row = source + start, gradient = g + start
-                    var partialG: Float = 0, partialGX: Float = 0
-                    for index in 0..<spatial {
-                        partialG += gradient[index]
-                        partialGX += gradient[index] * (row[index] - mean)
-                    }
-                    sumG += Double(partialG)
-                    sumGX += Double(partialGX)
-                }
+                let (sumG, sumGX) = layout.gradientSums(g, source, channel, mean: mean)
                 // Σ g·x̂ = inverse · Σ g·(x − mean).
                 let sumGXhat = Float(sumGX) * inverse
                 scaleGradient.base[channel] = sumGXhat
                 offsetGradient.base[channel] = Float(sumG)
                 guard let inputGradient else { continue }
-                let factor = gamma[channel] * inverse
-                let meanG = Float(sumG) / count, meanGXhat = sumGXhat / count
-                for image in 0..<batch {
-                    let start = (image * features + channel) * spatial
-                    let row = source + start, gradient = g + start, out = inputGradient.base + start
-                    for index in 0..<spatial {
-                        let normalized = (row[index] - mean) * inverse
-                        out[index] = factor * (gradient[index] - meanG - normalized * meanGXhat)
-                    }
-                }
+                layout.inputGradient(
+                    inputGradient.base, g, source, channel, mean: mean, inverse: inverse,
+                    factor: gamma[channel] * inverse, meanG: Float(sumG) / count, meanGXhat: sumGXhat / count)
             }
         }
         return [
@@ -161,5 +119,99 @@ extension Tensor {
             needed[1] ? Tensor(shape: [features], storage: scaleGradient) : nil,
             needed[2] ? Tensor(shape: [features], storage: offsetGradient) : nil,
         ]
+    }
+}
+
+/// The layout `[batch, features, spatial…]` of batch normalisation's input, and its per-feature
+/// loops: each feature's values lie in `batch` runs of `spatial` contiguous scalars.
+struct ChannelLayout {
+    let batch: Int, features: Int, spatial: Int
+
+    init(_ shape: [Int]) {
+        batch = shape[0]
+        features = shape[1]
+        spatial = shape.dropFirst(2).reduce(1, *)
+    }
+
+    /// Features per task of ``Parallel/forRanges(_:grain:_:)``.
+    var grain: Int { Swift.max(1, Parallel.grain / Swift.max(batch * spatial, 1)) }
+
+    /// The sum of `channel`'s values: Float within a run, Double across.
+    @inline(__always)
+    func sum(_ source: UnsafeMutablePointer<Float>, _ channel: Int) -> Double {
+        var sum: Double = 0
+        for image in 0..<batch {
+            let row = source + (image * features + channel) * spatial
+            var partial: Float = 0
+            for index in 0..<spatial { partial += row[index] }
+            sum += Double(partial)
+        }
+        return sum
+    }
+
+    /// The sum of `(value − mean)²` over `channel`'s values: Float within a run, Double across.
+    @inline(__always)
+    func centredSquares(_ source: UnsafeMutablePointer<Float>, _ channel: Int, mean: Float) -> Double {
+        var sum: Double = 0
+        for image in 0..<batch {
+            let row = source + (image * features + channel) * spatial
+            var partial: Float = 0
+            for index in 0..<spatial {
+                let centred = row[index] - mean
+                partial += centred * centred
+            }
+            sum += Double(partial)
+        }
+        return sum
+    }
+
+    /// `channel`'s values mapped to `value · factor + shift` into `target`.
+    @inline(__always)
+    func affine(
+        _ source: UnsafeMutablePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ channel: Int,
+        factor: Float, shift: Float
+    ) {
+        for image in 0..<batch {
+            let start = (image * features + channel) * spatial
+            let row = source + start, out = target + start
+            for index in 0..<spatial { out[index] = row[index] * factor + shift }
+        }
+    }
+
+    /// `Σ g` and `Σ g·(x − mean)` over `channel`'s values, for upstream gradient `g`.
+    @inline(__always)
+    func gradientSums(
+        _ g: UnsafeMutablePointer<Float>, _ source: UnsafeMutablePointer<Float>, _ channel: Int, mean: Float
+    ) -> (Double, Double) {
+        var sumG: Double = 0, sumGX: Double = 0
+        for image in 0..<batch {
+            let start = (image * features + channel) * spatial
+            let row = source + start, gradient = g + start
+            var partialG: Float = 0, partialGX: Float = 0
+            for index in 0..<spatial {
+                partialG += gradient[index]
+                partialGX += gradient[index] * (row[index] - mean)
+            }
+            sumG += Double(partialG)
+            sumGX += Double(partialGX)
+        }
+        return (sumG, sumGX)
+    }
+
+    /// The input gradient of `channel` into `out`: `factor · (g − meanG − x̂ · meanGXhat)`.
+    @inline(__always)
+    func inputGradient(
+        _ out: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+        _ source: UnsafeMutablePointer<Float>, _ channel: Int, mean: Float, inverse: Float, factor: Float,
+        meanG: Float, meanGXhat: Float
+    ) {
+        for image in 0..<batch {
+            let start = (image * features + channel) * spatial
+            let row = source + start, gradient = g + start, target = out + start
+            for index in 0..<spatial {
+                let normalized = (row[index] - mean) * inverse
+                target[index] = factor * (gradient[index] - meanG - normalized * meanGXhat)
+            }
+        }
     }
 }

@@ -25,20 +25,18 @@ extension Tensor {
     func synchronizedBatchNormalized(
         scale: Tensor, offset: Tensor, epsilon: Float, across reduction: BatchStatisticsReduction
     ) -> (output: Tensor, mean: Tensor, variance: Tensor, count: Int) {
-        let features = shape[1], batch = shape[0]
-        let spatial = shape.dropFirst(2).reduce(1, *)
-        let source = storage.base
-        let grain = Swift.max(1, Parallel.grain / Swift.max(batch * spatial, 1))
+        let layout = ChannelLayout(shape)
+        let features = layout.features, source = storage.base, grain = layout.grain
         // Per-feature sums of this rank's values, then the count of values per feature.
         var sums = [Double](repeating: 0, count: features + 1)
         sums.withUnsafeMutableBufferPointer { sums in
             let target = sums.baseAddress!
             Parallel.forRanges(features, grain: grain) { channels in
                 for channel in channels {
-                    target[channel] = Self.channelSum(source, channel, batch, features, spatial) { $0 }
+                    target[channel] = layout.sum(source, channel)
                 }
             }
-            sums[features] = Double(batch * spatial)
+            sums[features] = Double(layout.batch * layout.spatial)
             reduction.sum(sums)
         }
         let total = sums[features]
@@ -53,9 +51,7 @@ extension Tensor {
             Parallel.forRanges(features, grain: grain) { channels in
                 for channel in channels {
                     let mean = means.base[channel]
-                    target[channel] = Self.channelSum(source, channel, batch, features, spatial) {
-                        ($0 - mean) * ($0 - mean)
-                    }
+                    target[channel] = layout.centredSquares(source, channel, mean: mean)
                 }
             }
             reduction.sum(squares)
@@ -67,12 +63,7 @@ extension Tensor {
         Parallel.forRanges(features, grain: grain) { channels in
             for channel in channels {
                 let factor = gamma[channel] / (variances.base[channel] + epsilon).squareRoot()
-                let shift = beta[channel] - means.base[channel] * factor
-                for image in 0..<batch {
-                    let start = (image * features + channel) * spatial
-                    let row = source + start, out = target + start
-                    for index in 0..<spatial { out[index] = row[index] * factor + shift }
-                }
+                layout.affine(source, target, channel, factor: factor, shift: beta[channel] - means.base[channel] * factor)
             }
         }
         let x = self
@@ -91,22 +82,6 @@ extension Tensor {
                 Tensor(shape: [features], storage: variances), Int(total))
     }
 
-    /// The sum over `channel`'s values of `term(value)`: Float within an image, Double across.
-    @inline(__always)
-    static func channelSum(
-        _ source: UnsafeMutablePointer<Float>, _ channel: Int, _ batch: Int, _ features: Int,
-        _ spatial: Int, _ term: (Float) -> Float
-    ) -> Double {
-        var sum: Double = 0
-        for image in 0..<batch {
-            let row = source + (image * features + channel) * spatial
-            var partial: Float = 0
-            for index in 0..<spatial { partial += term(row[index]) }
-            sum += Double(partial)
-        }
-        return sum
-    }
-
     /// The pullback over the ranks. Each rank's loss is taken to be a mean over its own `n` of
     /// the batch's `N` rows, and its gradients to be weighed by `n / N` when the ranks add them
     /// up (as `ProcessGroup.combinedGradients` does): so the whole batch's upstream gradient is
@@ -118,32 +93,17 @@ extension Tensor {
         variance variances: TensorStorage, total: Double, epsilon: Float, needed: [Bool],
         across reduction: BatchStatisticsReduction
     ) -> [Tensor?] {
-        let features = x.shape[1], batch = x.shape[0]
-        let spatial = x.shape.dropFirst(2).reduce(1, *)
-        let count = Double(batch * spatial)
+        let layout = ChannelLayout(x.shape)
+        let features = layout.features, count = Double(layout.batch * layout.spatial)
         let g = upstream.storage.base, source = x.storage.base, gamma = scale.storage.base
-        let grain = Swift.max(1, Parallel.grain / Swift.max(batch * spatial, 1))
         // This rank's Σ g and Σ g·(x − mean) per feature.
         var sums = [Double](repeating: 0, count: 2 * features)
         sums.withUnsafeMutableBufferPointer { sums in
             let target = sums.baseAddress!
-            Parallel.forRanges(features, grain: grain) { channels in
+            Parallel.forRanges(features, grain: layout.grain) { channels in
                 for channel in channels {
-                    let mean = means.base[channel]
-                    var sumG: Double = 0, sumGX: Double = 0
-                    for image in 0..<batch {
-                        let start = (image * features + channel) * spatial
-                        let row = source + start, gradient = g + start
-                        var partialG: Float = 0, partialGX: Float = 0
-                        for index in 0..<spatial {
-                            partialG += gradient[index]
-                            partialGX += gradient[index] * (row[index] - mean)
-                        }
-                        sumG += Double(partialG)
-                        sumGX += Double(partialGX)
-                    }
-                    target[channel] = sumG
-                    target[features + channel] = sumGX
+                    (target[channel], target[features + channel]) =
+                        layout.gradientSums(g, source, channel, mean: means.base[channel])
                 }
             }
         }
@@ -164,21 +124,13 @@ extension Tensor {
             inputGradient = gradient
             if count > 0 {
                 let out = gradient.base
-                Parallel.forRanges(features, grain: grain) { channels in
+                Parallel.forRanges(features, grain: layout.grain) { channels in
                     for channel in channels {
-                        let mean = means.base[channel]
                         let inverse = 1 / (variances.base[channel] + epsilon).squareRoot()
-                        let factor = gamma[channel] * inverse
-                        let meanG = Float(weighted[channel] / (count * total))
-                        let meanGXhat = Float(weighted[features + channel] / (count * total)) * inverse
-                        for image in 0..<batch {
-                            let start = (image * features + channel) * spatial
-                            let row = source + start, upstreamRow = g + start, target = out + start
-                            for index in 0..<spatial {
-                                let normalized = (row[index] - mean) * inverse
-                                target[index] = factor * (upstreamRow[index] - meanG - normalized * meanGXhat)
-                            }
-                        }
+                        layout.inputGradient(
+                            out, g, source, channel, mean: means.base[channel], inverse: inverse,
+                            factor: gamma[channel] * inverse, meanG: Float(weighted[channel] / (count * total)),
+                            meanGXhat: Float(weighted[features + channel] / (count * total)) * inverse)
                     }
                 }
             }

@@ -36,6 +36,33 @@ private func message(_ body: () throws -> Void) -> String {
 
 @Suite("latent eval")
 struct EvalCommandTests {
+    /// `latent` started by its name on the PATH, from a folder outside the checkout, finds the
+    /// shipped classifier beside its executable (a checkout's build folder), as the README's
+    /// `export PATH=…` use has it.
+    @Test func theToolOnThePathFindsTheShippedClassifier() throws {
+        let folder = TemporaryFolder.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let tools = Bundle.main.executableURL!.deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["latent", "eval", "--real", "mnist", "--metrics", "classifier-score",
+                             "--samples", "50", "--test-limit", "50", "--json"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = tools + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["OMP_NUM_THREADS"] = "1"
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\"classifier_score\""), "\(text)")
+    }
+
     /// A latent diagnostic the run's member of the family lacks is one line naming the metric,
     /// the run's kind and the kinds that have it, and a failing exit, not a trap.
     @Test func latentDiagnosticsNameTheKindsTheyNeed() throws {

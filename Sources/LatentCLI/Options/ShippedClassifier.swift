@@ -1,4 +1,5 @@
 import Foundation
+import LatentData
 import LatentModels
 
 /// The MNIST classifier shipped in `Models/mnist-classifier`, whose features evaluate samples.
@@ -32,8 +33,10 @@ enum ShippedClassifier {
     }
 
     static func locate() throws -> String {
-        var starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent())
+        // The executable's own folder from /proc/self/exe: `latent` started by its name on the
+        // PATH has no folder in its arguments.
+        let starts = [FileManager.default.currentDirectoryPath, DataDirectory.executableDirectory()]
+            .compactMap { $0 }.map { URL(fileURLWithPath: $0) }
         for start in starts {
             var directory = start
             for _ in 0..<8 {
