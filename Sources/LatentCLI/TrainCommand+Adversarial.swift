@@ -38,6 +38,7 @@ extension TrainCommand {
         let trainer = try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
             dataset: data.dataset, folder: folder, resuming: resume, group: world)
+        TrainCommand.announceShares(of: options.batchSize, over: world)
         guard world.isLeader else {
             try trainer.run(quiet: true)
             return

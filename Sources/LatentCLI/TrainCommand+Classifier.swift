@@ -51,6 +51,7 @@ extension TrainCommand {
         let trainer = try ClassifierTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume, group: world)
+        TrainCommand.announceShares(of: options.batchSize, over: world)
         guard world.isLeader else {
             try trainer.run(quiet: true)
             return

@@ -38,16 +38,20 @@ extension TrainCommand {
         world.isLeader ? try RunFolder(creating: out, resuming: resuming) : RunFolder(unchecked: out)
     }
 
-    /// Says how a data-parallel job shares out each batch (rank 0 only); refuses batches with
-    /// fewer rows than ranks.
+    /// Refuses batches with fewer rows than the ranks of a data-parallel job.
     static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {
         guard world.size > 1 else { return }
         guard batchSize >= world.size else {
             throw RunError("--batch-size \(batchSize) is smaller than the \(world.size) processes mpirun started: "
                 + "each rank takes a share of every batch; give at least \(world.size)")
         }
+    }
+
+    /// Says on rank 0 of a data-parallel job how its batches are shared, once the trainer has
+    /// accepted them (not before a refusal of the batch size).
+    static func announceShares(of batchSize: Int, over world: any ProcessGroup) {
+        guard world.size > 1, world.isLeader else { return }
         let shares = Set((0..<world.size).map { (batchSize * ($0 + 1) / world.size) - (batchSize * $0 / world.size) })
-        guard world.isLeader else { return }
         FileHandle.standardError.write(Data(("data-parallel over \(world.size) processes (mpirun): each takes "
             + shares.sorted().map(String.init).joined(separator: " or ") + " of every batch's \(batchSize) rows\n").utf8))
     }

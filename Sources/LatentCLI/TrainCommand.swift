@@ -246,6 +246,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
             dataset: data.dataset, folder: folder, resuming: resume, group: world)
+        TrainCommand.announceShares(of: options.batchSize, over: world)
         guard world.isLeader else {
             try trainer.run(quiet: true)
             return

@@ -254,16 +254,54 @@ struct DataParallelAdversarialTests {
         options.batchSize = 2
         configuration.generatorBatchNorm = true
         let refused = outcome(configuration, options, data)
-        #expect(refused.allSatisfy { $0.contains("each 1 row of every batch of 2") && $0.contains("or --sync-batch-norm") },
-                "\(refused[0])")
+        #expect(refused.allSatisfy {
+            $0 == "--batch-size 2 is too small for the batch statistics of G's BatchNorm, which need 2 examples on "
+                + "each of the 2 processes: give at least 4, or --sync-batch-norm for BatchNorm over the whole batch"
+        }, "\(refused[0])")
         options.synchronizedBatchNorm = true
         #expect(outcome(configuration, options, data) == ["accepted", "accepted"])
         configuration.minibatchDeviationGroup = 2
-        #expect(outcome(configuration, options, data).allSatisfy { $0.contains("a --batch-size of at least 4") })
+        #expect(outcome(configuration, options, data).allSatisfy {
+            $0.contains("of --minibatch-stddev, which need 2 examples on each of the 2 processes")
+                && $0.contains("give at least 4") && !$0.contains("--sync-batch-norm")
+        })
         configuration.minibatchDeviationGroup = nil
         configuration.generatorBatchNorm = false
         options.synchronizedBatchNorm = nil
         #expect(outcome(configuration, options, data) == ["accepted", "accepted"])
+    }
+
+    /// D sees packs: with BatchNorm in D (a convolutional D closed by a fully connected layer),
+    /// a batch needs 2 packs per process, or 2 packs in all when synchronised — in one process
+    /// too, where one pack per batch used to stop the process on BatchNorm's precondition.
+    @Test func packsCountForTheDiscriminatorsBatchStatistics() throws {
+        var (configuration, options, data) = tinyAdversarial(.dcgan, images: true)
+        configuration.fullyConnectedWidth = 8
+        configuration.packing = 2
+        options.batchSize = 2
+        let folder = TemporaryFolder.path("packs")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            _ = try adversarialTrainer(configuration, options, data, folder: folder)
+            Issue.record("one pack per batch was accepted")
+        } catch {
+            #expect("\(error)" == "--batch-size 2 is too small for the batch statistics of D's BatchNorm, which "
+                + "need 2 examples (for D, 2 packs of 2): give at least 4", "\(error)")
+        }
+        // On two processes: 2 packs on each, or 2 in all with --sync-batch-norm.
+        var random = SplitMix64(seed: 1)
+        let model = AdversarialNetwork(configuration, using: &random)
+        #expect(throws: ConfigurationError.self) {
+            try AdversarialTrainer.checkBatchStatistics(of: model, batchSize: 4, processes: 2, synchronized: false)
+        }
+        do {
+            try AdversarialTrainer.checkBatchStatistics(of: model, batchSize: 4, processes: 2, synchronized: false)
+        } catch {
+            #expect("\(error)".hasSuffix("on each of the 2 processes: give at least 8, or --sync-batch-norm for "
+                + "BatchNorm over the whole batch"), "\(error)")
+        }
+        try AdversarialTrainer.checkBatchStatistics(of: model, batchSize: 4, processes: 2, synchronized: true)
+        try AdversarialTrainer.checkBatchStatistics(of: model, batchSize: 8, processes: 2, synchronized: false)
     }
 
     /// WGAN-GP on two ranks, 3 steps and a resume to 6, ends as 6 steps in one go, bit for bit.

@@ -106,18 +106,9 @@ public final class AdversarialTrainer {
                     + "and needs a batch size that is a multiple of \(group.size * configuration.packedExamples), "
                     + "got \(loader.batchSize)")
         }
-        // Batch statistics need two rows on each rank, unless BatchNorm's are the whole batch's.
-        let batchNorms = model.generator.batchNormLayers.count + model.discriminator.batchNormLayers.count
-        let rowsPerRank = loader.batchSize / group.size
-        guard rowsPerRank >= 2
-            || (batchNorms == 0 || options.synchronizedBatchNorm == true) && configuration.minibatchDeviationGroup == nil
-        else {
-            throw ConfigurationError(
-                "data-parallel training over \(group.size) processes gives each 1 row of every batch of "
-                    + "\(loader.batchSize), and batch statistics need 2 on each: a --batch-size of at least "
-                    + "\(2 * group.size)" + (batchNorms > 0 && configuration.minibatchDeviationGroup == nil
-                        ? ", or --sync-batch-norm for BatchNorm over the whole batch" : ""))
-        }
+        try Self.checkBatchStatistics(
+            of: model, batchSize: loader.batchSize, processes: group.size,
+            synchronized: options.synchronizedBatchNorm == true)
         if options.synchronizedBatchNorm == true {
             let discriminatorNorms = model.discriminator.batchNormLayers.count
             guard discriminatorNorms + model.generator.batchNormLayers.count > 0 else {
@@ -153,6 +144,39 @@ public final class AdversarialTrainer {
         configuration.adversarial = model.configuration
         configuration.adversarialTraining = options
         return configuration
+    }
+
+    /// Refuses batches too small for the batch statistics: each BatchNorm layer and the
+    /// minibatch standard deviation need two examples where they are taken — G's on its rows,
+    /// D's on its packs, on each process (BatchNorm on the whole batch when synchronised).
+    static func checkBatchStatistics(
+        of model: AdversarialNetwork, batchSize: Int, processes: Int, synchronized: Bool
+    ) throws {
+        let configuration = model.configuration, pack = configuration.packedExamples
+        var needs: [(name: String, batch: Int, synchronizedBatch: Int?)] = []
+        if !model.generator.batchNormLayers.isEmpty {
+            needs.append(("G's BatchNorm", 2 * processes, 2))
+        }
+        if !model.discriminator.batchNormLayers.isEmpty {
+            needs.append(("D's BatchNorm", 2 * pack * processes, 2 * pack))
+        }
+        if configuration.minibatchDeviationGroup != nil {
+            needs.append(("--minibatch-stddev", 2 * pack * processes, nil))
+        }
+        let least = needs.map { synchronized ? $0.synchronizedBatch ?? $0.batch : $0.batch }.max() ?? 0
+        guard batchSize < least else { return }
+        let short = needs.filter { (synchronized ? $0.synchronizedBatch ?? $0.batch : $0.batch) > batchSize }
+        var message = "--batch-size \(batchSize) is too small for the batch statistics of "
+            + short.map(\.name).joined(separator: " and ") + ", which need 2 examples"
+            + (pack > 1 && short.contains { $0.name != "G's BatchNorm" } ? " (for D, 2 packs of \(pack))" : "")
+            + (processes > 1 ? " on each of the \(processes) processes" : "")
+            + (synchronized ? " (BatchNorm: over all of them)" : "")
+            + ": give at least \(least)"
+        let leastSynchronized = needs.map { $0.synchronizedBatch ?? $0.batch }.max() ?? 0
+        if !synchronized && processes > 1 && leastSynchronized <= batchSize {
+            message += ", or --sync-batch-norm for BatchNorm over the whole batch"
+        }
+        throw ConfigurationError(message)
     }
 
     // MARK: - The loop
