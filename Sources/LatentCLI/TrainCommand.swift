@@ -447,7 +447,14 @@ extension TrainCommand {
     /// After the trainer is set up: says which training options a resumed run changed against
     /// its `config.json` (an option left out of a `--resume` command that sets others falls
     /// back to its default, which is rarely meant) and records the arguments that made the run.
-    func recordSetup(changes: [String], arguments: [String]?, in folder: RunFolder) throws {
+    func recordSetup(changes allChanges: [String], arguments: [String]?, in folder: RunFolder) throws {
+        let processes = allChanges.filter { $0.hasPrefix("processes: ") }
+        let changes = allChanges.filter { !$0.hasPrefix("processes: ") }
+        for change in processes {
+            FileHandle.standardError.write(Data((
+                "--resume: the run continues on another number of processes (\(change)); the noise of each "
+                    + "step depends on it, so from here the run is not the one the old number would have trained\n").utf8))
+        }
         if !changes.isEmpty {
             FileHandle.standardError.write(Data((
                 "--resume: training options differ from \(folder.configurationURL.path) (rewritten with the new ones): "

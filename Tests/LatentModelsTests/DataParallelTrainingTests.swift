@@ -203,6 +203,22 @@ struct DataParallelAdversarialTests {
         #expect(after < 0.5 * before, "mean distance to the nearest mode \(before) → \(after)")
     }
 
+    /// A two-rank run resumed in one process with synchronised BatchNorm names both changes:
+    /// the option (as true, not 1) and the number of processes.
+    @Test func resumingOnAnotherNumberOfProcessesSaysSo() throws {
+        var (configuration, options, data) = tinyAdversarial(.dcgan, images: true)
+        options.steps = 2
+        let folder = TemporaryFolder.path("processes")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try trainOnRanks(2, configuration, options, data, folder: folder)
+        options.steps = 3
+        options.synchronizedBatchNorm = true
+        let resumed = try adversarialTrainer(configuration, options, data, folder: folder, resuming: true)
+        #expect(resumed.changedOnResume == ["synchronizedBatchNorm: none → true", "processes: 2 → 1"])
+        try resumed.run(quiet: true)
+        #expect(try RunFolder(unchecked: folder).readConfiguration().processes == nil)
+    }
+
     /// Synchronised BatchNorm is refused for a model without BatchNorm and with a gradient
     /// penalty through D's BatchNorm, in one line each.
     @Test func synchronizedBatchNormIsRefusedWhereItCannotWork() throws {

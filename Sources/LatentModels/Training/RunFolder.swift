@@ -131,7 +131,8 @@ public struct RunFolder: Sendable {
 
     /// Rewrites `config.json` for a resumed run with the configuration now in force, keeping the
     /// recorded `arguments`, and returns the training options that changed
-    /// (``RunConfiguration/trainingChanges(since:)``).
+    /// (``RunConfiguration/trainingChanges(since:)``), then `processes: m → n` when the number
+    /// of processes changed.
     ///
     /// - Throws: ``RunError`` naming both datasets when `current` trains on another dataset
     ///   than `saved` (nothing is written then).
@@ -140,7 +141,10 @@ public struct RunFolder: Sendable {
         var updated = current
         updated.arguments = updated.arguments ?? saved.arguments
         try writeConfiguration(updated)
+        // A run resumed on another number of processes draws other noise from then on.
+        let processes = (saved.processes ?? 1, current.processes ?? 1)
         return current.trainingChanges(since: saved)
+            + (processes.0 == processes.1 ? [] : ["processes: \(processes.0) → \(processes.1)"])
     }
 
     /// Reads `config.json` and checks its values (``RunConfiguration/validate()``).
@@ -225,6 +229,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         }
         func text(_ value: Any?) -> String {
             guard let value, !(value is NSNull) else { return "none" }
+            // JSON's true and false come back as numbers of type "c".
+            if let number = value as? NSNumber, String(cString: number.objCType) == "c" {
+                return number.boolValue ? "true" : "false"
+            }
             return "\(value)"
         }
         let (before, after) = (fields(saved), fields(self))
