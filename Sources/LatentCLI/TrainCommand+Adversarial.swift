@@ -74,6 +74,9 @@ extension TrainCommand {
         if let saved {
             options = saved
             if let steps = adversarial.steps { options.steps = steps }
+            if let synchronized = adversarial.synchronizedBatchNorm {
+                options.synchronizedBatchNorm = synchronized ? true : nil
+            }
         } else {
             options = adversarial.options(kind: kind, exampleShape: exampleShape)
             // The shared --batch-size and --learning-rate override the recipe when given.
@@ -133,8 +136,8 @@ struct AdversarialOptions: ParsableArguments {
     @Flag(help: "Train G by feature matching on D's last hidden layer (Salimans et al. 2016).")
     var featureMatching = false
 
-    @Flag(name: .customLong("sync-batch-norm"), help: "Under mpirun, BatchNorm normalises with the whole batch's statistics, summed over the processes (PyTorch's SyncBatchNorm; default: each process's own rows').")
-    var synchronizedBatchNorm = false
+    @Flag(name: .customLong("sync-batch-norm"), inversion: .prefixedNo, help: "Under mpirun, BatchNorm normalises with the whole batch's statistics, summed over the processes (PyTorch's SyncBatchNorm; default: each process's own rows'). With --resume, turns it on or off for the rest of the run.")
+    var synchronizedBatchNorm: Bool?
 
     @Flag(inversion: .prefixedNo, help: "Keep an exponential moving average of the generator's weights and sample from it (default: off; on for gan on 2-D data).")
     var ema: Bool?
@@ -234,7 +237,7 @@ struct AdversarialOptions: ParsableArguments {
         options.labelSmoothing = labelSmoothing
         if let learningRateDecay { options.learningRateDecay = learningRateDecay == .none ? nil : learningRateDecay }
         options.featureMatching = featureMatching
-        options.synchronizedBatchNorm = synchronizedBatchNorm ? true : nil
+        options.synchronizedBatchNorm = synchronizedBatchNorm == true ? true : nil
         if let emaDecay { options.averageDecay = emaDecay }
         options.informationWeight = infoWeight
         return options

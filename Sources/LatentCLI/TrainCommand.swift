@@ -366,8 +366,10 @@ extension TrainCommand {
     /// continues R with every option it was trained with.
     static let continuationOptions: Set<String> = [
         "--out", "--resume", "--epochs", "--steps", "--json", "--log-every", "--checkpoint-every",
-        "--sample-every", "--data-dir",
+        "--sample-every", "--data-dir", "--sync-batch-norm", "--no-sync-batch-norm",
     ]
+    /// Continuation flags given as `--no-<name>` too: either replaces the other's recorded one.
+    static let invertedContinuationFlags: [String: String] = ["--no-sync-batch-norm": "--sync-batch-norm"]
     /// The continuation options that take a value.
     static let continuationValueOptions: Set<String> = [
         "--out", "--epochs", "--steps", "--log-every", "--checkpoint-every", "--sample-every", "--data-dir",
@@ -415,9 +417,12 @@ extension TrainCommand {
         continuation = continuation.filter { !invocationFlags.contains(optionName($0[0])) }
         // The recorded values of the options given again are dropped, so the record stays short;
         // --epochs and --steps both set a run's length, so either replaces both.
-        var given = Set(continuation.map { optionName($0[0]) })
+        func canonical(_ name: String) -> String { invertedContinuationFlags[name] ?? name }
+        var given = Set(continuation.map { canonical(optionName($0[0])) })
         if !given.isDisjoint(with: runLengthOptions) { given.formUnion(runLengthOptions) }
-        let kept = optionGroups(recordable(recorded)).filter { !($0[0].hasPrefix("--") && given.contains(optionName($0[0]))) }
+        let kept = optionGroups(recordable(recorded)).filter {
+            !($0[0].hasPrefix("--") && given.contains(canonical(optionName($0[0]))))
+        }
         return (kept + continuation).flatMap { $0 }
     }
 

@@ -112,6 +112,12 @@ struct CommandParsingTests {
         #expect(TrainCommand.replayedArguments(
             recorded: recorded, current: ["dcgan", "--out", "runs/a", "--resume", "--learning-rate", "1e-4"], model: "dcgan") == nil)
         #expect(TrainCommand.replayedArguments(recorded: recorded, current: ["dcgan", "extra", "--resume"], model: "dcgan") == nil)
+        // --sync-batch-norm and --no-sync-batch-norm continue a run, each replacing the other.
+        let on = try #require(TrainCommand.replayedArguments(
+            recorded: recorded, current: ["dcgan", "--resume", "--sync-batch-norm", "--epochs", "6"], model: "dcgan"))
+        #expect(on == ["dcgan", "--fc-width", "1024", "--ema", "--out", "runs/a", "--sync-batch-norm", "--epochs", "6"])
+        #expect(TrainCommand.replayedArguments(recorded: on, current: ["dcgan", "--resume", "--no-sync-batch-norm"], model: "dcgan")
+            == ["dcgan", "--fc-width", "1024", "--ema", "--out", "runs/a", "--epochs", "6", "--no-sync-batch-norm"])
     }
 
     /// --minibatch-stddev reaches the discriminator's configuration; a group of one is refused.

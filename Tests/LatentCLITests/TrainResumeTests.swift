@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import LatentCLI
+import LatentModels
 
 /// `latent train --resume` refuses what would make `config.json` contradict the run.
 @Suite("Train --resume")
@@ -39,6 +40,26 @@ struct TrainResumeTests {
         #expect(!Self.train(["gan", "--resume", "--dataset", "toy:grid25", "--steps", "8"] + tiny))
         #expect(try Self.configuration(folder) == recorded)
         #expect(Self.train(["gan", "--resume", "--steps", "6", "--out", folder]))
+    }
+
+    /// `--resume --sync-batch-norm` keeps the run's own options and turns the option on;
+    /// `--no-sync-batch-norm` turns it off again.
+    @Test func synchronizedBatchNormContinuesARun() throws {
+        let folder = TemporaryFolder.path("cli")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(Self.train([
+            "gan", "--dataset", "toy:ring8", "--steps", "2", "--g-hidden", "8", "--d-hidden", "8", "--g-batch-norm", "true",
+            "--pack", "1", "--no-ema", "--batch-size", "16", "--sample-every", "0", "--out", folder,
+        ]))
+        func saved() throws -> AdversarialTrainingOptions? {
+            try RunFolder(unchecked: folder).readConfiguration().adversarialTraining
+        }
+        #expect(Self.train(["gan", "--resume", "--sync-batch-norm", "--steps", "3", "--out", folder]))
+        #expect(try saved()?.synchronizedBatchNorm == true)
+        #expect(try saved()?.batchSize == 16, "the run's own options were not kept")
+        #expect(Self.train(["gan", "--resume", "--no-sync-batch-norm", "--steps", "4", "--out", folder]))
+        #expect(try saved()?.synchronizedBatchNorm == nil)
+        #expect(try saved()?.steps == 4)
     }
 
     /// The same for a variational model: --epochs below those done, or another dataset.
