@@ -1,4 +1,5 @@
 import LatentData
+import LatentDistributed
 import LatentNN
 import LatentOptimizers
 import LatentTensor
@@ -61,15 +62,24 @@ struct DCGANWorkload {
         return classify(deeper.reshaped(to: [-1, 128 * 7 * 7]))
     }
 
-    func run(steps: Int, warmup: Int) -> [(String, Report.Value)] {
+    /// Trains and reports; on several ranks each takes its share of every batch (its own noise
+    /// for its share of the generated one), the gradients are added up weighed by the shares,
+    /// and BatchNorm uses each rank's rows or, `synchronizedBatchNorm`, the whole batch's.
+    func run(
+        steps: Int, warmup: Int, world: any ProcessGroup = SingleProcessGroup(), synchronizedBatchNorm: Bool = false
+    ) -> [(String, Report.Value)] {
         let batch = Self.batch
         let generatorOptimizer = Adam(learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
         let discriminatorOptimizer = Adam(learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
         let loader = DataLoader(dataset: training, batchSize: batch, shuffles: true, dropsLast: true, seed: 3)
         var batches = loader.batches(epoch: 0)
         var epoch = 0
-        var generator = SplitMix64(seed: 4)
-        let ones = Tensor(ones: [batch, 1]), zeros = Tensor(zeros: [batch, 1])
+        var generator = SplitMix64(seed: 4).forRank(of: world)
+        if synchronizedBatchNorm {
+            for norm in [normalize0, normalize1, normalize2] { world.synchronizeBatchNorm(in: norm) }
+        }
+        let rows = world.share(of: batch), weight = Float(world.share(of: batch).count) / Float(batch)
+        let ones = Tensor(ones: [rows.count, 1]), zeros = Tensor(zeros: [rows.count, 1])
         let generatorParameters = generatorParameters, discriminatorParameters = discriminatorParameters
         var start = now()
         var lossD: Float = 0, lossG: Float = 0
@@ -82,26 +92,29 @@ struct DCGANWorkload {
                 next = batches.next()
             }
             guard let images = next else { break }
-            let real = images.examples * 2 - 1
-            let z = Tensor(randomNormal: [batch, 100], using: &generator)
+            let real = images.examples.sliced(rows, alongAxis: 0) * 2 - 1
+            let z = Tensor(randomNormal: [rows.count, 100], using: &generator)
             let fake = generate(z)
             let discriminatorLoss =
                 binaryCrossEntropy(logits: discriminate(real), labels: ones)
                 + binaryCrossEntropy(logits: discriminate(fake.detached()), labels: zeros)
             discriminatorOptimizer.update(
                 discriminatorParameters,
-                with: discriminatorLoss.gradients(withRespectTo: discriminatorParameters.map(\.value)))
+                with: world.combinedGradients(
+                    discriminatorLoss.gradients(withRespectTo: discriminatorParameters.map(\.value)), weight: weight))
             let generatorLoss = binaryCrossEntropy(logits: discriminate(fake), labels: ones)
             generatorOptimizer.update(
                 generatorParameters,
-                with: generatorLoss.gradients(withRespectTo: generatorParameters.map(\.value)))
-            lossD = discriminatorLoss.scalar
-            lossG = generatorLoss.scalar
+                with: world.combinedGradients(
+                    generatorLoss.gradients(withRespectTo: generatorParameters.map(\.value)), weight: weight))
+            let losses = world.sum([Double(discriminatorLoss.scalar * weight), Double(generatorLoss.scalar * weight)])
+            (lossD, lossG) = (Float(losses[0]), Float(losses[1]))
         }
         let seconds = now() - start
         return [
             ("name", .text("W2")), ("workload", .text("dcgan-mnist")),
             ("steps_per_sec", .number(Double(steps) / seconds)), ("steps", .integer(steps)),
+            ("sync_batch_norm", .text(synchronizedBatchNorm && world.size > 1 ? "yes" : "no")),
             ("loss_d", .number(Double(lossD))), ("loss_g", .number(Double(lossG))),
             ("peak_rss_mb", PeakMemory.megabytes.map { .number($0) } ?? .text("unknown")),
         ]

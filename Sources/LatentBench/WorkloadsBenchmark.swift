@@ -38,6 +38,9 @@ struct WorkloadsBenchmark: ParsableCommand {
     @Option(help: "W2 and W3 untimed warm-up steps.")
     var warmup: Int = 20
 
+    @Flag(name: .customLong("sync-batch-norm"), help: "Under mpirun, W2's BatchNorm uses the whole batch's statistics, summed over the processes.")
+    var syncBatchNorm = false
+
     @Option(help: "The folder holding MNIST (default: the usual search; see `latent data`).")
     var dataDir: String?
 
@@ -53,13 +56,13 @@ struct WorkloadsBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        // Under mpirun, W1 and W4 train data-parallel (each rank its share of every batch, the
-        // gradients summed), and rank 0 alone reports.
+        // Under mpirun, W1, W2 and W4 train data-parallel (each rank its share of every batch,
+        // the gradients summed), and rank 0 alone reports.
         let world = try MPIProcessGroup.world()
         defer { MPIProcessGroup.finish() }
         let chosen = Set(workloads.split(separator: ",").map(String.init))
-        if world.size > 1, !chosen.isSubset(of: ["W1", "W4"]) {
-            throw ValidationError("under mpirun only W1 and W4 train data-parallel; pass --workloads W1,W4")
+        if world.size > 1, !chosen.isSubset(of: ["W1", "W2", "W4"]) {
+            throw ValidationError("under mpirun only W1, W2 and W4 train data-parallel; pass --workloads W1,W2,W4")
         }
         if let threads { ThreadSettings.apply(threads) }
         if let elementwiseThreads { Parallel.setThreadCount(elementwiseThreads) }
@@ -85,7 +88,8 @@ struct WorkloadsBenchmark: ParsableCommand {
         if chosen.contains("W2"), let training {
             StoragePool.drain()
             PeakMemory.reset()
-            Report.line(DCGANWorkload(training: training).run(steps: steps, warmup: warmup))
+            Report.line(DCGANWorkload(training: training).run(
+                steps: steps, warmup: warmup, world: world, synchronizedBatchNorm: syncBatchNorm))
         }
         if chosen.contains("W3") {
             StoragePool.drain()
