@@ -19,7 +19,8 @@ struct Latent: ParsableCommand {
     ///
     /// A command line that does not parse or validate gets one line on standard error, as every
     /// other error does (`latent train: error: --epochs must be positive; latent train --help
-    /// lists the options`), and ArgumentParser's exit code; `--help` and `--version` print as usual.
+    /// lists the options`; under `mpirun` from rank 0 alone), and ArgumentParser's exit code;
+    /// `--help` and `--version` print as usual.
     static func main() {
         OpenMPEnvironment.ensurePassiveWaiting()
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -28,7 +29,10 @@ struct Latent: ParsableCommand {
             command = try parseAsRoot(arguments)
         } catch {
             guard exitCode(for: error) != .success else { exit(withError: error) }
-            FileHandle.standardError.write(Data((oneLine(for: error, arguments: arguments) + "\n").utf8))
+            // Under mpirun every process meets the same command line: rank 0 alone says so.
+            if ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"].map({ $0 == "0" }) ?? true {
+                FileHandle.standardError.write(Data((oneLine(for: error, arguments: arguments) + "\n").utf8))
+            }
             Foundation.exit(exitCode(for: error).rawValue)
         }
         do {

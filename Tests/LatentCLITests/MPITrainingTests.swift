@@ -125,6 +125,14 @@ struct MPITrainingTests {
         #expect(configuration.contains("\"synchronizedBatchNorm\" : true"), "\(configuration)")
     }
 
+    /// A command line that does not parse stops every process with its one line, said once.
+    @Test func aCommandLineErrorIsSaidOnce() throws {
+        let outcome = try Self.onTwoRanks(["vae", "--sync-batch-norm", "--out", TemporaryFolder.path("mpi")])
+        #expect(outcome.status != 0)
+        let line = "latent train: error: vae does not take --sync-batch-norm"
+        #expect(outcome.output.components(separatedBy: line).count == 2, "\(outcome.output)")
+    }
+
     /// A batch with fewer rows than processes is refused, naming both; a batch that splits
     /// passes (the check needs no MPI: ranks that are threads stand in for processes).
     @Test func batchesSmallerThanTheJobAreRefused() throws {
