@@ -107,10 +107,12 @@ struct DCGANWorkload {
                 generatorParameters,
                 with: world.combinedGradients(
                     generatorLoss.gradients(withRespectTo: generatorParameters.map(\.value)), weight: weight))
-            let losses = world.sum([Double(discriminatorLoss.scalar * weight), Double(generatorLoss.scalar * weight)])
-            (lossD, lossG) = (Float(losses[0]), Float(losses[1]))
+            (lossD, lossG) = (discriminatorLoss.scalar, generatorLoss.scalar)
         }
         let seconds = now() - start
+        // The last step's losses over the whole batch (after the timing: one collective).
+        let losses = world.sum([Double(lossD * weight), Double(lossG * weight)])
+        (lossD, lossG) = (Float(losses[0]), Float(losses[1]))
         return [
             ("name", .text("W2")), ("workload", .text("dcgan-mnist")),
             ("steps_per_sec", .number(Double(steps) / seconds)), ("steps", .integer(steps)),

@@ -43,7 +43,7 @@ extension TrainCommand {
             try trainer.run(quiet: true)
             return
         }
-        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
         let summary = try trainer.run()
         FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.adversarialFiles).utf8))
         let shown = summary.lastFields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }

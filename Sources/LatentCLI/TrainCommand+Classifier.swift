@@ -56,7 +56,7 @@ extension TrainCommand {
             try trainer.run(quiet: true)
             return
         }
-        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
         let summary = try trainer.run()
         print(String(format: "test accuracy %.4f after %d epochs (%@ s per epoch); run folder %@",
                      summary.testAccuracy, summary.epochs,

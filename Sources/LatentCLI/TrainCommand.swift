@@ -251,7 +251,7 @@ struct TrainCommand: ParsableCommand {
             try trainer.run(quiet: true)
             return
         }
-        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder)
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
         let summary = try trainer.run()
         FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.variationalFiles).utf8))
         let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d %@",
@@ -452,7 +452,9 @@ extension TrainCommand {
     /// After the trainer is set up: says which training options a resumed run changed against
     /// its `config.json` (an option left out of a `--resume` command that sets others falls
     /// back to its default, which is rarely meant) and records the arguments that made the run.
-    func recordSetup(changes allChanges: [String], arguments: [String]?, in folder: RunFolder) throws {
+    /// `asked`: the run's own options were replayed with continuation options over them, so
+    /// every change is one the command asked for.
+    func recordSetup(changes allChanges: [String], arguments: [String]?, in folder: RunFolder, asked: Bool) throws {
         let processes = allChanges.filter { $0.hasPrefix("processes: ") }
         let changes = allChanges.filter { !$0.hasPrefix("processes: ") }
         for change in processes {
@@ -460,7 +462,10 @@ extension TrainCommand {
                 "--resume: the run continues on another number of processes (\(change)); the noise of each "
                     + "step depends on it, so from here the run is not the one the old number would have trained\n").utf8))
         }
-        if !changes.isEmpty {
+        if !changes.isEmpty && asked {
+            FileHandle.standardError.write(Data((
+                "--resume: from here on, as asked: " + changes.joined(separator: "; ") + "\n").utf8))
+        } else if !changes.isEmpty {
             FileHandle.standardError.write(Data((
                 "--resume: training options differ from \(folder.configurationURL.path) (rewritten with the new ones): "
                     + changes.joined(separator: "; ") + ". Give them again, or resume with only --epochs/--steps, "

@@ -14,11 +14,12 @@ extension Tensor {
     /// With a `reduction`, the input is one rank's rows of a batch split between the ranks of a
     /// data-parallel job, and every rank normalises with the mean and variance of the whole
     /// batch (PyTorch's `SyncBatchNorm`): each forward pass adds up per-feature sums over the
-    /// ranks twice and each backward pass once, so every rank must make the same calls in the
-    /// same order, a rank without rows too. The input gradient is then the whole batch's for
-    /// this rank's rows, on the understanding that each rank's loss is a mean over its own rows
-    /// and that the ranks add up their gradients weighed by their shares of the rows (see
-    /// `ProcessGroup.combinedGradients`); higher-order gradients are not available.
+    /// ranks twice and each backward pass that needs the input's gradient once, so every rank
+    /// must make the same calls in the same order, a rank without rows too. The input gradient
+    /// is then the whole batch's for this rank's rows, on the understanding that each rank's
+    /// loss is a mean over its own rows and that the ranks add up their gradients weighed by
+    /// their shares of the rows (see `ProcessGroup.combinedGradients`); higher-order gradients
+    /// are not available.
     ///
     /// - Precondition: the input has rank ≥ 2 and more than one value per feature (over every
     ///   rank, with a `reduction`); `scale` and `offset` are `[features]`.

@@ -118,6 +118,9 @@ struct CommandParsingTests {
         #expect(on == ["dcgan", "--fc-width", "1024", "--ema", "--out", "runs/a", "--sync-batch-norm", "--epochs", "6"])
         #expect(TrainCommand.replayedArguments(recorded: on, current: ["dcgan", "--resume", "--no-sync-batch-norm"], model: "dcgan")
             == ["dcgan", "--fc-width", "1024", "--ema", "--out", "runs/a", "--epochs", "6", "--no-sync-batch-norm"])
+        let off = ["dcgan", "--fc-width", "1024", "--no-sync-batch-norm", "--epochs", "6"]
+        #expect(TrainCommand.replayedArguments(recorded: off, current: ["dcgan", "--resume", "--sync-batch-norm"], model: "dcgan")
+            == ["dcgan", "--fc-width", "1024", "--epochs", "6", "--sync-batch-norm"])
     }
 
     /// --minibatch-stddev reaches the discriminator's configuration; a group of one is refused.

@@ -316,6 +316,13 @@ struct DataParallelAdversarialTests {
             #expect("\(error)".hasSuffix("on each of the 2 processes: give at least 8, or --sync-batch-norm for "
                 + "BatchNorm over the whole batch"), "\(error)")
         }
+        // With a gradient penalty through D's BatchNorm, --sync-batch-norm is refused: no hint.
+        do {
+            try AdversarialTrainer.checkBatchStatistics(
+                of: model, batchSize: 4, processes: 2, synchronized: false, penaltyWeight: 10)
+        } catch {
+            #expect("\(error)".hasSuffix("give at least 8"), "\(error)")
+        }
         try AdversarialTrainer.checkBatchStatistics(of: model, batchSize: 4, processes: 2, synchronized: true)
         try AdversarialTrainer.checkBatchStatistics(of: model, batchSize: 8, processes: 2, synchronized: false)
     }

@@ -108,7 +108,7 @@ public final class AdversarialTrainer {
         }
         try Self.checkBatchStatistics(
             of: model, batchSize: loader.batchSize, processes: group.size,
-            synchronized: options.synchronizedBatchNorm == true)
+            synchronized: options.synchronizedBatchNorm == true, penaltyWeight: options.penaltyWeight)
         if options.synchronizedBatchNorm == true {
             let discriminatorNorms = model.discriminator.batchNormLayers.count
             guard discriminatorNorms + model.generator.batchNormLayers.count > 0 else {
@@ -150,7 +150,7 @@ public final class AdversarialTrainer {
     /// minibatch standard deviation need two examples where they are taken — G's on its rows,
     /// D's on its packs, on each process (BatchNorm on the whole batch when synchronised).
     static func checkBatchStatistics(
-        of model: AdversarialNetwork, batchSize: Int, processes: Int, synchronized: Bool
+        of model: AdversarialNetwork, batchSize: Int, processes: Int, synchronized: Bool, penaltyWeight: Float = 0
     ) throws {
         let configuration = model.configuration, pack = configuration.packedExamples
         var needs: [(name: String, batch: Int, synchronizedBatch: Int?)] = []
@@ -170,10 +170,11 @@ public final class AdversarialTrainer {
             + short.map(\.name).joined(separator: " and ") + ", which need 2 examples"
             + (pack > 1 && short.contains { $0.name != "G's BatchNorm" } ? " (for D, 2 packs of \(pack))" : "")
             + (processes > 1 ? " on each of the \(processes) processes" : "")
-            + (synchronized ? " (BatchNorm: over all of them)" : "")
             + ": give at least \(least)"
+        // The hint only where --sync-batch-norm would be accepted and enough.
         let leastSynchronized = needs.map { $0.synchronizedBatch ?? $0.batch }.max() ?? 0
-        if !synchronized && processes > 1 && leastSynchronized <= batchSize {
+        let penalisedThroughBatchNorm = penaltyWeight > 0 && !model.discriminator.batchNormLayers.isEmpty
+        if !synchronized && processes > 1 && leastSynchronized <= batchSize && !penalisedThroughBatchNorm {
             message += ", or --sync-batch-norm for BatchNorm over the whole batch"
         }
         throw ConfigurationError(message)

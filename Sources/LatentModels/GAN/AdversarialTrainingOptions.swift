@@ -79,8 +79,8 @@ public struct AdversarialTrainingOptions: Codable, Equatable, Sendable {
     /// In data-parallel training, BatchNorm in G and D normalises with the statistics of the
     /// whole batch, added up over the processes (PyTorch's `SyncBatchNorm`); `nil` or false:
     /// each process's own rows'. In a single process it trains as without it; the trainer
-    /// refuses it, however many processes, for a model without BatchNorm and with a gradient
-    /// penalty through D's BatchNorm (no gradients of gradients pass through it).
+    /// refuses it, however many processes, for a model without BatchNorm, and with a gradient
+    /// penalty when D has BatchNorm (no gradients of gradients pass through it).
     public var synchronizedBatchNorm: Bool?
 
     /// DCGAN's settings.
