@@ -158,6 +158,24 @@ struct DataParallelAdversarialTests {
         return try outcomes.map { try $0.get() }
     }
 
+    /// Builds each rank's trainer of a new run in `folder` (which must exist) and returns, in
+    /// rank order, "accepted" or the error it threw.
+    func setUpOnRanks(
+        _ size: Int, _ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions,
+        _ data: Dataset, folder: String
+    ) -> [String] {
+        LocalProcessGroup.run(size: size) { group -> String in
+            do {
+                _ = try AdversarialTrainer(
+                    configuration: configuration, options: options, training: data, dataset: "tiny",
+                    folder: RunFolder(unchecked: folder), resuming: false, group: group)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+    }
+
     /// The small GAN of `samplesMoveTowardTheModes` on two ranks of 32 rows each: its samples
     /// come to the ring's modes as one process's do, and both ranks hold the same weights.
     @Test func twoRanksPullSamplesOntoTheModes() throws {
@@ -255,16 +273,7 @@ struct DataParallelAdversarialTests {
         func outcome(_ configuration: AdversarialConfiguration, _ options: AdversarialTrainingOptions, _ data: Dataset)
             -> [String]
         {
-            LocalProcessGroup.run(size: 2) { group -> String in
-                do {
-                    _ = try AdversarialTrainer(
-                        configuration: configuration, options: options, training: data, dataset: "tiny",
-                        folder: RunFolder(unchecked: folder), resuming: false, group: group)
-                    return "accepted"
-                } catch {
-                    return "\(error)"
-                }
-            }
+            setUpOnRanks(2, configuration, options, data, folder: folder)
         }
         var (configuration, options, data) = tinyAdversarial(.gan)
         options.batchSize = 2
@@ -354,16 +363,7 @@ struct DataParallelAdversarialTests {
         let folder = TemporaryFolder.path("parallel")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try RunFolder(creating: folder, resuming: false)
-        let messages = LocalProcessGroup.run(size: 4) { group -> String in
-            do {
-                _ = try AdversarialTrainer(
-                    configuration: configuration, options: options, training: data, dataset: "tiny",
-                    folder: RunFolder(unchecked: folder), resuming: false, group: group)
-                return "accepted"
-            } catch {
-                return "\(error)"
-            }
-        }
+        let messages = setUpOnRanks(4, configuration, options, data, folder: folder)
         #expect(messages.allSatisfy { $0.contains("multiple of 8") && $0.contains("got 12") }, "\(messages[0])")
     }
 }
