@@ -126,7 +126,10 @@ struct TrainCommand: ParsableCommand {
         defer { MPIProcessGroup.finish() }
         do {
             if let invocation { try TrainCommand.checkOptionsApply(to: model, in: invocation) }
-            if resume, let invocation, let saved = try? runFolder(for: world, resuming: true).readConfiguration(),
+            // Rank 0 reads config.json for every rank (a collective: every rank makes the call).
+            if resume, let invocation,
+               let saved = try? ((try? runFolder(for: world, resuming: true)) ?? RunFolder(unchecked: out))
+                   .readConfiguration(sharedBy: world),
                let recorded = saved.arguments,
                let replayed = TrainCommand.replayedArguments(recorded: recorded, current: invocation, model: model.rawValue)
             {
@@ -148,7 +151,7 @@ struct TrainCommand: ParsableCommand {
                 try command.train(arguments: replayed, continuing: saved)
             } else {
                 // Another dataset is named before anything else about the run is compared.
-                if resume, let folder = try? runFolder(for: world, resuming: true), folder.hasCheckpoint {
+                if resume, world.isLeader, let folder = try? runFolder(for: world, resuming: true), folder.hasCheckpoint {
                     try folder.checkResumeDataset(data.dataset)
                 }
                 try train(arguments: invocation.map { TrainCommand.recordable($0) })

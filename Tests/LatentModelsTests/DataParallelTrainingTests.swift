@@ -20,8 +20,7 @@ struct DataParallelTrainingTests {
         var options = tinyTrainingOptions(epochs: epochs)
         options.batchSize = batchSize
         let data = tinyPatterns()
-        let runFolder = group.isLeader
-            ? try RunFolder(creating: folder, resuming: resuming) : RunFolder(unchecked: folder)
+        let runFolder = try RunFolder.seen(by: group, at: folder, resuming: resuming)
         return try VariationalTrainer(
             configuration: tinyConfiguration(kind), options: options, training: data, test: data,
             dataset: "patterns", folder: runFolder, resuming: resuming, group: group)
@@ -106,6 +105,28 @@ struct DataParallelTrainingTests {
         #expect(after < 0.8 * Double(before), "\(before) → \(after)")
     }
 
+    /// When rank 0 cannot read the run (no config.json, no checkpoint), every rank fails, none
+    /// waits for the others: rank 0 with its own error, the others naming rank 0.
+    @Test func aRunRankZeroCannotReadFailsOnEveryRank() throws {
+        let folder = TemporaryFolder.path("unreadable")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let messages = LocalProcessGroup.run(size: 2) { group -> [String] in
+            let runFolder = RunFolder(unchecked: group.isLeader ? folder : RunFolder.unsharedPath(folder))
+            var messages: [String] = []
+            do { _ = try runFolder.readConfiguration(sharedBy: group) } catch { messages.append("\(error)") }
+            var random = SplitMix64(seed: 1)
+            let module = Linear(inputFeatures: 2, outputFeatures: 2, using: &random)
+            do { _ = try runFolder.restoreCheckpoint(module: module, optimizers: [:], sharedBy: group) } catch {
+                messages.append("\(error)")
+            }
+            return messages
+        }
+        #expect(messages[0].count == 2 && messages[0][0].contains("config.json"), "\(messages[0])")
+        #expect(messages[1] == ["rank 0 could not read \(folder)-not-shared/config.json",
+                                "rank 0 could not read the checkpoint in \(folder)-not-shared"], "\(messages[1])")
+    }
+
     /// A data-parallel run resumed from its checkpoint continues as if it had not stopped: each
     /// rank's noise comes from the seed, the step and the rank, not from a state only rank 0 saved.
     @Test func resumedDataParallelRunContinuesExactly() throws {
@@ -120,10 +141,22 @@ struct DataParallelTrainingTests {
         #expect(losses(straight).count == 12)
         #expect(losses(straight) == losses(split))
         #expect(whole == resumed)
+        // Rank 1 was given a folder that does not exist: rank 0 read the run for it.
+        #expect(!FileManager.default.fileExists(atPath: RunFolder.unsharedPath(split)))
     }
 }
 
 extension RunFolder {
+    /// The run folder as `group`'s rank sees it: rank 0 the real one, the others a path that
+    /// does not exist, as on machines that do not share a file system with rank 0 (a rank that
+    /// read or wrote its folder would fail, or leave the path behind; see ``unsharedPath``).
+    static func seen(by group: any ProcessGroup, at folder: String, resuming: Bool) throws -> RunFolder {
+        group.isLeader ? try RunFolder(creating: folder, resuming: resuming) : RunFolder(unchecked: unsharedPath(folder))
+    }
+
+    /// The path the other ranks are given for `folder`.
+    static func unsharedPath(_ folder: String) -> String { folder + "-not-shared" }
+
     /// The last test loss `metrics.jsonl` holds.
     fileprivate var summaryLoss: Double {
         MetricsLog.read(metricsURL).compactMap { $0["test_loss"] as? Double }.last ?? .nan
@@ -142,8 +175,7 @@ struct DataParallelAdversarialTests {
         if !resuming { _ = try RunFolder(creating: folder, resuming: false) }
         let outcomes = LocalProcessGroup.run(size: size) { group -> Result<[[Float]], RunError> in
             do {
-                let runFolder = group.isLeader
-                    ? try RunFolder(creating: folder, resuming: resuming) : RunFolder(unchecked: folder)
+                let runFolder = try RunFolder.seen(by: group, at: folder, resuming: resuming)
                 let trainer = try AdversarialTrainer(
                     configuration: configuration, options: options, training: data, dataset: "tiny",
                     folder: runFolder, resuming: resuming, group: group)
@@ -388,17 +420,18 @@ struct DataParallelClassifierTests {
     /// Trains on `size` ranks (one: a plain single process) and returns each rank's weights
     /// and rank 0's test accuracy.
     func train(
-        size: Int, _ configuration: ClassifierConfiguration, folder: String
+        size: Int, _ configuration: ClassifierConfiguration, folder: String, epochs: Int = 2, resuming: Bool = false
     ) throws -> (weights: [[[Float]]], accuracy: Float) {
-        _ = try RunFolder(creating: folder, resuming: false)
-        let options = self.options
+        if !resuming { _ = try RunFolder(creating: folder, resuming: false) }
+        var chosen = self.options
+        chosen.epochs = epochs
+        let options = chosen
         let outcomes = LocalProcessGroup.run(size: size) { group -> Result<([[Float]], Float), RunError> in
             do {
                 let trainer = try ClassifierTrainer(
                     configuration: configuration, options: options, training: halvesDataset(count: 192, seed: 1),
                     test: halvesDataset(count: 60, seed: 2), dataset: "halves",
-                    folder: group.isLeader ? RunFolder(creating: folder, resuming: false) : RunFolder(unchecked: folder),
-                    resuming: false, group: group)
+                    folder: RunFolder.seen(by: group, at: folder, resuming: resuming), resuming: resuming, group: group)
                 let summary = try trainer.run(quiet: true)
                 return .success((trainer.model.parameters.map(\.value.scalars), summary.testAccuracy))
             } catch {
@@ -423,5 +456,17 @@ struct DataParallelClassifierTests {
         let dropped = try train(size: 2, configuration(.conv, dropout: 0.25), folder: masked)
         #expect(dropped.weights[0] == dropped.weights[1], "the ranks' weights differ")
         #expect(dropped.accuracy >= 0.9, "test accuracy \(dropped.accuracy)")
+    }
+
+    /// Two epochs on two ranks, or one and a resume to two (rank 1 not seeing the run folder):
+    /// the same weights, bit for bit.
+    @Test func twoRanksResumeExactly() throws {
+        let straight = TemporaryFolder.path("straight"), split = TemporaryFolder.path("split")
+        defer { for folder in [straight, split] { try? FileManager.default.removeItem(atPath: folder) } }
+        let whole = try train(size: 2, configuration(.mlp, dropout: 0.25), folder: straight)
+        _ = try train(size: 2, configuration(.mlp, dropout: 0.25), folder: split, epochs: 1)
+        let resumed = try train(size: 2, configuration(.mlp, dropout: 0.25), folder: split, resuming: true)
+        #expect(whole.weights == resumed.weights)
+        #expect(!FileManager.default.fileExists(atPath: RunFolder.unsharedPath(split)))
     }
 }

@@ -76,16 +76,16 @@ public final class ClassifierTrainer {
         loader = DataLoader(dataset: trainingSet, batchSize: options.batchSize, seed: options.seed)
         optimizer = Adam(learningRate: options.learningRate)
         if resuming {
-            let saved = try folder.readConfiguration()
+            let saved = try folder.readConfiguration(sharedBy: group)
             guard saved.classifier == configuration else {
                 throw RunError("--resume: \(folder.configurationURL.path) describes another model; resume with the same options, or with only --epochs to replay the run's own")
             }
-            let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
+            let counters = try folder.restoreCheckpoint(module: model, optimizers: ["adam": optimizer], sharedBy: group)
             completedEpochs = counters["epoch"] ?? 0
             step = counters["step"] ?? 0
             try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
-            try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite
-            group.barrier()  // every rank has read config.json before rank 0 rewrites it
+            try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, as each may throw
+            // Rank 0 read config.json for every rank before it rewrites it.
             if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
         } else if group.isLeader {
             try folder.writeConfiguration(runConfiguration)

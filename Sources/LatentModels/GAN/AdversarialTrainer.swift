@@ -330,18 +330,16 @@ public final class AdversarialTrainer {
     }
 
     private func restore() throws {
-        let saved = try folder.readConfiguration()
+        let saved = try folder.readConfiguration(sharedBy: group)
         guard saved.adversarial == model.configuration else {
             throw RunError("--resume: \(folder.configurationURL.path) describes another model (\(saved.model)); "
                 + "resume with the same model options, or with only --epochs or --steps to replay the run's own")
         }
-        let counters = try Checkpoint.restore(module: model, optimizers: optimizers, from: folder.url)
+        let counters = try folder.restoreCheckpoint(module: model, optimizers: optimizers, sharedBy: group)
         step = counters["step"] ?? 0
         try folder.checkResumeTarget(options.steps, done: step, unit: "generator steps", option: "--steps")
-        try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite below
-        // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
-        // could cut the epoch into other batches than rank 0).
-        group.barrier()
+        try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, as each may throw
+        // Rank 0 read config.json for every rank before it rewrites it.
         if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 

@@ -152,9 +152,20 @@ public struct RunFolder: Sendable {
     /// - Throws: ``RunError`` naming the file, for one that is not a run configuration or holds a
     ///   value that cannot work.
     public func readConfiguration() throws -> RunConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: configurationURL)
+        } catch {
+            throw RunError("\(configurationURL.path): not a Latent run configuration (\(error))")
+        }
+        return try decodeConfiguration(data)
+    }
+
+    /// `config.json`'s contents decoded and checked; errors name the file.
+    func decodeConfiguration(_ data: Data) throws -> RunConfiguration {
         let configuration: RunConfiguration
         do {
-            configuration = try JSONDecoder().decode(RunConfiguration.self, from: Data(contentsOf: configurationURL))
+            configuration = try JSONDecoder().decode(RunConfiguration.self, from: data)
         } catch {
             throw RunError("\(configurationURL.path): not a Latent run configuration (\(error))")
         }

@@ -310,12 +310,12 @@ public final class VariationalTrainer {
     }
 
     private func restore() throws {
-        let saved = try folder.readConfiguration()
+        let saved = try folder.readConfiguration(sharedBy: group)
         guard saved.variational == model.configuration else {
             throw RunError("--resume: \(folder.configurationURL.path) describes another model (\(saved.model)); "
                 + "resume with the same model options, or with only --epochs to replay the run's own")
         }
-        let counters = try Checkpoint.restore(module: model, optimizers: ["adam": optimizer], from: folder.url)
+        let counters = try folder.restoreCheckpoint(module: model, optimizers: ["adam": optimizer], sharedBy: group)
         completedEpochs = counters["epoch"] ?? 0
         step = counters["step"] ?? 0
         baseline = Float(bitPattern: UInt32(truncatingIfNeeded: counters["baseline_bits"] ?? 0))
@@ -335,10 +335,8 @@ public final class VariationalTrainer {
             epochCount = counters["epoch_examples"] ?? 0
         }
         try folder.checkResumeTarget(options.epochs, done: completedEpochs, unit: "epochs", option: "--epochs")
-        try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, before the rewrite below
-        // Every rank has read config.json before rank 0 rewrites it (a rank that read the new one
-        // could cut the epoch into other batches than rank 0).
-        group.barrier()
+        try folder.checkResumeDataset(dataset, saved: saved)  // on every rank, as each may throw
+        // Rank 0 read config.json for every rank before it rewrites it.
         if group.isLeader { changedOnResume = try folder.rewriteConfiguration(runConfiguration, resumedFrom: saved) }
     }
 

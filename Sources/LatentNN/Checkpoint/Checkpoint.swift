@@ -209,10 +209,32 @@ public enum Checkpoint {
     public static func restore(
         module: any Module, optimizers: [String: any CheckpointableState], from folder: URL
     ) throws(CheckpointError) -> [String: Int] {
+        let (model, state) = try readSavedRun(in: folder)
+        return try restore(module: module, optimizers: optimizers, model: model, state: state, folder: folder)
+    }
+
+    /// The two files of the run in `folder`, as ``restore(module:optimizers:from:)`` reads them:
+    /// an interrupted save finished first and temporary files of stopped processes removed. For
+    /// a process that passes the run on to others (data-parallel training, where only rank 0
+    /// need see the run folder).
+    ///
+    /// - Throws: ``CheckpointError`` naming the file: unreadable, malformed, or the two files
+    ///   from different steps with no temporary file to reconcile them.
+    public static func readSavedRun(in folder: URL) throws(CheckpointError) -> (model: Safetensors, state: Safetensors) {
+        let run = try readRun(in: folder)
+        removeStaleTemporaryFiles(in: folder)
+        return run
+    }
+
+    /// Restores a run from the contents of its two files (``readSavedRun(in:)``, or bytes a
+    /// process received) and returns its counters; all or nothing, checked as
+    /// ``restore(module:optimizers:from:)`` checks them. `folder` names the files in errors.
+    public static func restore(
+        module: any Module, optimizers: [String: any CheckpointableState], model: Safetensors,
+        state: Safetensors, folder: URL
+    ) throws(CheckpointError) -> [String: Int] {
         let modelURL = folder.appendingPathComponent(modelFileName)
         let stateURL = folder.appendingPathComponent(stateFileName)
-        let (model, state) = try readRun(in: folder)
-        removeStaleTemporaryFiles(in: folder)
         let differences = mismatches(between: model, and: module)
         guard differences.isEmpty else {
             throw CheckpointError(file: modelURL.path, problem: .mismatch(differences))
