@@ -243,8 +243,7 @@ struct TrainCommand: ParsableCommand {
             configuration, batchSize: min(options.batchSize, options.trainingLimit ?? training.count, training.count))
         let world = try MPIProcessGroup.world()
         try TrainCommand.checkShares(of: options.batchSize, over: world)
-        // Rank 0 creates, checks and writes the folder; the other ranks read the checkpoint
-        // from it when resuming.
+        // Rank 0 creates, checks, reads and writes the folder; the others get what it reads.
         let folder = try runFolder(for: world, resuming: resume)
         let trainer = try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,

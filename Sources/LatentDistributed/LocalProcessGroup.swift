@@ -62,6 +62,14 @@ public final class LocalProcessGroup: ProcessGroup {
         _ = values.update(from: result)
     }
 
+    public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int) {
+        precondition((0..<size).contains(root), "broadcast(from:): no rank \(root) in a group of \(size)")
+        let result = meeting.exchange(rank: rank, Array(bytes)) { contributions in contributions[root] }
+        precondition(result.count == bytes.count,
+                     "broadcast: rank \(rank) passed \(bytes.count) bytes, rank \(root) \(result.count)")
+        result.withUnsafeBytes { bytes.copyMemory(from: $0) }
+    }
+
     private func reduce<Scalar: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<Scalar>) {
         let result = meeting.exchange(rank: rank, Array(values)) { contributions in
             let count = contributions[0].count

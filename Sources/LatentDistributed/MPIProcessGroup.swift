@@ -92,6 +92,17 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         }
     }
 
+    public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let count = min(bytes.count - offset, Self.chunk)
+            let code = library.broadcast(base + offset, Int32(count), library.byte, Int32(root), library.world)
+            guard code == 0 else { abort(message: "MPI_Bcast failed with code \(code)") }
+            offset += count
+        }
+    }
+
     /// Prints `message` (naming this rank) on standard error and stops every process of the
     /// job with `code` (`MPI_Abort`).
     public func abort(message: String, code: Int32 = 1) -> Never {
@@ -144,6 +155,7 @@ private struct Library: @unchecked Sendable {
     let world: OpaquePointer
     let float: OpaquePointer
     let double: OpaquePointer
+    let byte: OpaquePointer
     let sum: OpaquePointer
 
     static let names = ["libmpi.so.40", "libmpi.so"]
@@ -182,6 +194,7 @@ private struct Library: @unchecked Sendable {
             world: OpaquePointer(try symbol("ompi_mpi_comm_world")),
             float: OpaquePointer(try symbol("ompi_mpi_float")),
             double: OpaquePointer(try symbol("ompi_mpi_double")),
+            byte: OpaquePointer(try symbol("ompi_mpi_byte")),
             sum: OpaquePointer(try symbol("ompi_mpi_op_sum")))
         // MPI_THREAD_FUNNELED (1): the engine's worker threads never call MPI, only the thread
         // that started it.

@@ -20,6 +20,9 @@ public protocol ProcessGroup: AnyObject, Sendable {
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>)
     /// Replaces `values` on every rank with rank `root`'s.
     func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int)
+    /// Replaces `bytes` on every rank with rank `root`'s, copied as they are (every rank passes
+    /// as many).
+    func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int)
 }
 
 extension ProcessGroup {
@@ -54,6 +57,7 @@ public final class SingleProcessGroup: ProcessGroup {
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) {}
+    public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int) {}
 }
 
 extension SplitMix64 {
@@ -65,23 +69,18 @@ extension SplitMix64 {
 }
 
 extension ProcessGroup {
-    /// Rank `root`'s bytes on every rank, copied bit for bit; the other ranks' `bytes` are not
+    /// Rank `root`'s bytes on every rank, copied as they are; the other ranks' `bytes` are not
     /// read. `nil` on rank `root` (it could not produce them) gives `nil` on every rank, so
     /// that all of them can fail together instead of waiting for bytes that never come.
     ///
-    /// Two collectives: the length (a sum of doubles, exact to 2⁵³), then the bytes, carried as
-    /// 4-byte words of the float broadcast (a copy: nothing computes on them).
+    /// Two collectives: the length (a sum of doubles, exact to 2⁵³), then the bytes.
     public func broadcast(_ bytes: [UInt8]?, from root: Int) -> [UInt8]? {
         guard size > 1 else { return bytes }
         let sent = rank == root ? bytes : nil
         let length = sum([rank == root ? Double(sent?.count ?? -1) : 0])[0]
         guard length >= 0 else { return nil }
-        let count = Int(length)
-        var words = [Float](repeating: 0, count: (count + 3) / 4)
-        words.withUnsafeMutableBytes { raw in
-            if let sent { sent.withUnsafeBytes { raw.copyMemory(from: $0) } }
-        }
-        words.withUnsafeMutableBufferPointer { broadcast($0, from: root) }
-        return words.withUnsafeBytes { Array($0.prefix(count)) }
+        var received = sent ?? [UInt8](repeating: 0, count: Int(length))
+        received.withUnsafeMutableBytes { broadcast($0, from: root) }
+        return received
     }
 }

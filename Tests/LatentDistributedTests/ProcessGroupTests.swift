@@ -93,10 +93,11 @@ final class ProcessGroupTests: XCTestCase {
         XCTAssertTrue(models[1].contains([0, 5]), "rank 1 kept its own running mean")
     }
 
-    /// Rank 1's bytes reach every rank bit for bit, whatever their length (here not a multiple of
-    /// four, with bytes that make NaN words); nil on the root gives nil everywhere.
+    /// Rank 1's bytes reach every rank as they are, whatever their length (not a multiple of
+    /// four, little-endian words of a signalling NaN, a quiet NaN and −0.0 among them); nil on
+    /// the root gives nil everywhere.
     func testBytesAreBroadcastAsTheyAre() {
-        let sent: [UInt8] = [0xFF, 0xC0, 0x01, 0x7F, 0xFF, 0x80, 0x00, 0x00, 42]
+        let sent: [UInt8] = [0x01, 0x00, 0x80, 0x7F, 0x01, 0x00, 0xC0, 0xFF, 0x00, 0x00, 0x00, 0x80, 42]
         let received = onRanks(3) { group in
             (group.broadcast(group.rank == 1 ? sent : [9], from: 1), group.broadcast(nil, from: 0))
         }

@@ -189,7 +189,7 @@ public final class ClassifierTrainer {
         sums = group.sum(sums)
         let meanLoss = Float(sums[0] / Double(count))
         guard meanLoss.isFinite else {
-            throw RunError("the loss became \(meanLoss) at step \(step + 1); stopped; \(folder.keptCheckpointNote)")
+            throw RunError("the loss became \(meanLoss) at step \(step + 1); stopped; \(folder.keptCheckpointNote(for: group))")
         }
         let gradients = loss.map { $0.gradients(withRespectTo: parameters.map(\.value)) }
             ?? parameters.map { Tensor(zeros: $0.shape) }

@@ -201,7 +201,7 @@ public final class AdversarialTrainer {
             guard record.isFinite else {
                 throw RunError("training diverged: a loss became non-finite at step \(step + 1) "
                     + "(d_loss \(record.discriminatorLoss), g_loss \(record.generatorLoss)); stopped; "
-                    + folder.keptCheckpointNote)
+                    + folder.keptCheckpointNote(for: group))
             }
             last = record
             step += 1

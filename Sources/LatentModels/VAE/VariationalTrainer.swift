@@ -18,8 +18,8 @@ import LatentTensor
 /// sampling noise then comes from the seed, the step and the rank (so a resume is exact for any
 /// number of ranks); BatchNorm's statistics are each rank's own rows', as PyTorch's
 /// `DistributedDataParallel` without `SyncBatchNorm`. The ranks measure the test set in shares
-/// and add up; rank 0 alone writes the run folder and draws. On resuming, every rank reads
-/// `config.json` and the checkpoint.
+/// and add up; rank 0 alone writes the run folder and draws. On resuming, rank 0 reads
+/// `config.json` and the checkpoint and passes them to the others.
 public final class VariationalTrainer {
     /// The model being trained.
     public let model: VariationalAutoencoder
@@ -183,7 +183,7 @@ public final class VariationalTrainer {
             // Every rank has the same test loss, so all stop together.
             guard lastTest.negativeELBO.isFinite else {
                 throw RunError("the test loss became \(lastTest.negativeELBO) after epoch \(completedEpochs) "
-                    + "(step \(step)); stopped; \(folder.keptCheckpointNote)")
+                    + "(step \(step)); stopped; \(folder.keptCheckpointNote(for: group))")
             }
             // The other ranks go on to the next epoch and wait for rank 0 at its first batch.
             guard leads else { continue }
@@ -279,7 +279,7 @@ public final class VariationalTrainer {
         let loss = Float(sums[0])
         guard loss.isFinite else {
             throw RunError("the loss became \(loss) at step \(step + 1) (epoch \(epoch + 1)); "
-                + "stopped; \(folder.keptCheckpointNote)")
+                + "stopped; \(folder.keptCheckpointNote(for: group))")
         }
         let gradients = objective.map { $0.loss.gradients(withRespectTo: parameters.map(\.value)) }
             ?? parameters.map { Tensor(zeros: $0.shape) }
