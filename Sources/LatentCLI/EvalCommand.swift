@@ -160,6 +160,7 @@ struct EvalCommand: ParsableCommand {
         }
         let source = try DataSource(parsing: trained.configuration.dataset)
         var test = try source.load(.test, dataDirectory: dataDir)
+        try RunData.check(test, of: trained.configuration.dataset, against: trained)
         if let testLimit { test = test.subset(0..<min(testLimit, test.count)) }
         let chosen: [MetricName]
         switch (metrics, trained.model) {

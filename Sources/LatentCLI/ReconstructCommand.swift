@@ -35,7 +35,7 @@ struct ReconstructCommand: ParsableCommand {
             let trained = try TrainedRun(path: runFolder)
             let model = try trained.variationalModel(for: "reconstruct")
             guard VariationalPictures.isImage(model) else { throw RunError("the data of \(runFolder) are not images") }
-            let test = try RunData.test(of: trained, model: model, dataDirectory: dataDir)
+            let test = try RunData.test(of: trained, dataDirectory: dataDir)
             let grid = VariationalPictures.reconstructions(model: model, data: test, count: count)
             let picture = ImageGrid.render(grid, columns: min(16, count))
             try picture.write(to: out)
@@ -87,7 +87,7 @@ struct InterpolateCommand: ParsableCommand {
             let model = try trained.variationalModel(for: "interpolate")
             guard VariationalPictures.isImage(model) else { throw RunError("the data of \(runFolder) are not images") }
             try ImageOutput.checkGrid(count: steps + 2, exampleShape: model.configuration.imageShape, columns: steps + 2)
-            let test = try RunData.test(of: trained, model: model, dataDirectory: dataDir)
+            let test = try RunData.test(of: trained, dataDirectory: dataDir)
             guard from < test.count, to < test.count else {
                 throw RunError("--from \(from) / --to \(to): the test set has \(test.count) examples")
             }
@@ -147,7 +147,7 @@ struct TraverseCommand: ParsableCommand {
                 count: configuration.latentDimension * steps, exampleShape: configuration.imageShape, columns: steps)
             // A 2-D latent space also gets the codes of the test set: checked before anything is written.
             let test = configuration.latentDimension == 2
-                ? try RunData.test(of: trained, model: model, dataDirectory: dataDir) : nil
+                ? try RunData.test(of: trained, dataDirectory: dataDir) : nil
             let traversal = VariationalPictures.traversal(model: model, steps: steps, label: label)
             let picture = ImageGrid.render(traversal, columns: steps)
             try picture.write(to: out)

@@ -65,7 +65,10 @@ struct SampleCommand: ParsableCommand {
     func write() throws -> WrittenOutput {
         let trained = try TrainedRun(path: runFolder)
         var generator = SplitMix64(seed: seed)
-        if let shape = trained.exampleShape {
+        if case .classifier = trained.model {
+            // Refused below: a classifier draws no samples.
+        } else {
+            let shape = trained.exampleShape
             // A typo in --count is refused before the samples are drawn.
             let bytes = Double(count) * shape.reduce(4.0) { $0 * Double($1) }
             guard bytes <= WeightSizeLimit.bytes else {
@@ -199,13 +202,3 @@ enum ImageOutput {
     }
 }
 
-extension TrainedRun {
-    /// The shape of the model's examples; `nil` for a classifier.
-    var exampleShape: [Int]? {
-        switch model {
-        case .variational(let model): return model.configuration.imageShape
-        case .adversarial(let model): return model.configuration.exampleShape
-        case .classifier: return nil
-        }
-    }
-}

@@ -110,10 +110,15 @@ struct PictureCommandTests {
         #expect(throws: ExitCode.failure) { try TraverseCommand.parse(["--run", vae, "--out", png]).run() }
         #expect(!FileManager.default.fileExists(atPath: png))
         let trained = try TrainedRun(path: vae)
-        let error = #expect(throws: RunError.self) {
-            try RunData.test(of: trained, model: trained.variationalModel(for: "test"), dataDirectory: nil)
-        }
+        let error = #expect(throws: RunError.self) { try RunData.test(of: trained, dataDirectory: nil) }
         #expect(error?.description.contains("have shape [2] but the model in \(vae) takes [1, 28, 28]") == true)
+        // latent eval too, whatever the metric, instead of stopping on a precondition.
+        for metrics in ["elbo", "nll"] {
+            let eval = #expect(throws: RunError.self) {
+                try EvalCommand.parse(["--run", vae, "--metrics", metrics, "--test-limit", "10"]).evaluate()
+            }
+            #expect(eval?.description.contains("have shape [2] but the model in \(vae) takes [1, 28, 28]") == true)
+        }
 
         try edit(vae) { configuration in
             var variational = configuration["variational"] as! [String: Any]

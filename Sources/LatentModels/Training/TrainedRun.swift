@@ -51,6 +51,24 @@ public struct TrainedRun {
         }
     }
 
+    /// The shape of one example the model reads or makes.
+    public var exampleShape: [Int] {
+        switch model {
+        case .variational(let model): model.configuration.imageShape
+        case .adversarial(let model): model.configuration.exampleShape
+        case .classifier(let model): model.configuration.imageShape
+        }
+    }
+
+    /// The classes the model is conditioned on or tells apart; `nil` for a model without labels.
+    public var classCount: Int? {
+        switch model {
+        case .variational(let model): model.configuration.isConditional ? model.configuration.classCount : nil
+        case .adversarial(let model): model.configuration.isConditional ? model.configuration.classCount : nil
+        case .classifier(let model): model.configuration.classCount
+        }
+    }
+
     /// The variational model, or a one-line error naming what the run holds instead.
     public func variationalModel(for purpose: String) throws -> VariationalAutoencoder {
         guard case .variational(let model) = model else {
