@@ -52,7 +52,7 @@ struct ScoreCommand: ParsableCommand {
                 do {
                     try Data(scores.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
                 } catch {
-                    throw RunError("\(out): cannot write the scores (\((error as NSError).localizedDescription))")
+                    throw RunError("\(out): cannot write the scores: \(writeProblem(out))")
                 }
             }
             if json { print(scores.json) }

@@ -17,6 +17,24 @@ func writeFile(_ bytes: [UInt8], to path: String) throws {
     do {
         try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw DataError.cannotWrite(path: path, detail: "\(error.localizedDescription)")
+        throw DataError.cannotWrite(path: path, detail: writeProblem(path))
     }
+}
+
+/// Why `path` could not be written, in words: it is a folder, its folder is missing or not a
+/// folder, or the system's reason (permission, space).
+public func writeProblem(_ path: String) -> String {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        return "it is a folder"
+    }
+    let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) else {
+        return "its folder \(parent) does not exist"
+    }
+    guard isFolder.boolValue else { return "\(parent) is not a folder" }
+    guard FileManager.default.isWritableFile(atPath: parent) else {
+        return "\(parent): \(String(cString: strerror(EACCES)))"
+    }
+    return "the file system refused (out of space, or a read-only file system)"
 }

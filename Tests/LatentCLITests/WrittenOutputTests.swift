@@ -40,5 +40,13 @@ struct WrittenOutputTests {
         try TrainCommand.parse(train).run(invocation: train)
         let written = try SampleCommand.parse(["--run", folder, "--count", "5", "--out", folder + "/p.npy", "--json"]).write()
         #expect(written == WrittenOutput(out: folder + "/p.npy", count: 5, shape: [5, 2], picture: nil))
+        // A file that cannot be written is named with the reason in words.
+        try FileManager.default.createDirectory(atPath: folder + "/q.npy", withIntermediateDirectories: false)
+        for (out, reason) in [(folder + "/q.npy", "it is a folder"), (folder + "/none/p.npy", "its folder \(folder)/none does not exist")] {
+            let error = #expect(throws: (any Error).self) {
+                try SampleCommand.parse(["--run", folder, "--count", "5", "--out", out]).write()
+            }
+            #expect("\(error.map { "\($0)" } ?? "")" == "\(out): cannot write: \(reason)")
+        }
     }
 }
