@@ -26,14 +26,14 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors("report") {
-            // A run's own report.html is the trainer's; this page must not overwrite it.
+            // A run's own report.html is the trainer's, whichever run: this page must not
+            // overwrite it.
             let page = URL(fileURLWithPath: out).standardizedFileURL
-            let resolvedPage = page.deletingLastPathComponent().resolvingSymlinksInPath()
-                .appendingPathComponent(page.lastPathComponent)
-            for run in runs where URL(fileURLWithPath: run).resolvingSymlinksInPath()
-                .appendingPathComponent("report.html") == resolvedPage
+            let folder = page.deletingLastPathComponent().resolvingSymlinksInPath()
+            if page.lastPathComponent == "report.html",
+               FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path)
             {
-                throw RunError("--out \(out) is \(run)'s own report written by training; choose another file")
+                throw RunError("--out \(out) is the run \(folder.path)'s own report written by training; choose another file")
             }
             try ComparisonReport.write(runs: runs.map { URL(fileURLWithPath: $0) }, to: page)
             print("wrote \(out): \(runs.count) run\(runs.count == 1 ? "" : "s") side by side; open it in a browser")
