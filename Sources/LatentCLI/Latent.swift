@@ -47,7 +47,11 @@ struct Latent: ParsableCommand {
         let names = configuration.subcommands.map { $0._commandName }
         let command = (["latent"] + arguments.prefix { names.contains($0) || $0 == "info" || $0 == "grid"
             || $0 == "sample" }.prefix(2)).joined(separator: " ")
-        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        var message = lines.first ?? "\(error)"
+        // A list after the first line ("one of the following:" and "- vae" lines) joins it.
+        let items = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        if message.hasSuffix(":"), !items.isEmpty { message += " " + items.joined(separator: ", ") }
         let trimmed = message.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         return "\(command): error: \(trimmed); \(command) --help lists the options"
     }
