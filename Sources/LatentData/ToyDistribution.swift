@@ -162,15 +162,17 @@ public enum ToyDistribution: Equatable, Sendable {
             return centre + mixture.standardDeviation * normalPair(&g)
         case .moons(let noise):
             let t = Double.pi * uniform(&g)
+            // The two components alternate, so that every prefix of a split (a --test-limit,
+            // the validation rows at the end of the training split) holds both.
             let base =
-                index < count / 2
+                index % 2 == 0
                 ? SIMD2(cos(t), sin(t)) : SIMD2(1 - cos(t), 0.5 - sin(t))
             return 2 * (base + noise * normalPair(&g)) + SIMD2(-1, -0.2)
         case .swissRoll(let noise):
             let t = 1.5 * Double.pi * (1 + 2 * uniform(&g))
             return (SIMD2(t * cos(t), t * sin(t)) + noise * normalPair(&g)) / 5
         case .circles(let factor, let noise):
-            let radius = index < count / 2 ? 1 : factor
+            let radius = index % 2 == 0 ? 1 : factor  // alternating, as the moons
             let angle = 2 * Double.pi * uniform(&g)
             return 3 * (radius * SIMD2(cos(angle), sin(angle)) + noise * normalPair(&g))
         case .checkerboard:

@@ -49,6 +49,21 @@ struct ToyDistributionTests {
         }
     }
 
+    /// Any prefix of the two-component toys holds both components, half each: the first 100
+    /// points' moments are near the whole distribution's (a split's --test-limit, or the
+    /// validation rows Parzen takes from the end of the training split, see both moons).
+    @Test(arguments: [4, 5])
+    func aPrefixOfMoonsOrCirclesHoldsBothComponents(caseIndex: Int) throws {
+        let (name, mean, variance, _) = Self.expectedMoments[caseIndex]
+        var generator = SplitMix64(seed: 12)
+        let points = try ToyDistribution(parsing: name).sample(count: 2_000, using: &generator)
+        let measured = moments(points.sliced(0..<100, alongAxis: 0))
+        for axis in 0..<2 {
+            #expect(abs(measured.mean[axis] - mean[axis]) < 0.5, "\(name) mean \(measured.mean)")
+            #expect(abs(measured.variance[axis] - variance[axis]) < 0.3 * variance[axis], "\(name) var \(measured.variance)")
+        }
+    }
+
     @Test func swissRollMomentsMatchQuadrature() throws {
         // E[t cos t], E[t sin t], E[t²cos²t], E[t²sin²t] over t = 1.5π(1 + 2u), by midpoints.
         let steps = 100_000
