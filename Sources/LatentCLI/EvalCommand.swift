@@ -171,6 +171,8 @@ struct EvalCommand: ParsableCommand {
             chosen = try sampleDefaults(test: test, source: source, classifierMetrics: [.frechet, .classifierScore])
         }
         let context = EvaluationContext(trained: trained, source: source, test: test, command: self)
+        // Every metric the run cannot have is refused before the first one runs.
+        for metric in chosen { try context.check(metric) }
         for metric in chosen {
             try context.measure(metric, into: &report)
         }

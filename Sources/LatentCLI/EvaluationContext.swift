@@ -25,6 +25,51 @@ struct EvaluationContext {
         self.command = command
     }
 
+    /// Throws the one-line refusal ``measure(_:into:)`` would give for a metric this run cannot
+    /// have (a metric of another model, data of another kind), so that a list of metrics is
+    /// refused before its first one runs. Refusals that need the data's contents come later.
+    func check(_ metric: MetricName) throws {
+        let isClassifier: Bool
+        if case .classifier = trained.model { isClassifier = true } else { isClassifier = false }
+        switch metric {
+        case .elbo, .nll, .activeUnits, .klPerDimension, .gradientVariance:
+            _ = try latentVariableModel(for: metric)
+        case .accuracy:
+            if !isClassifier { throw Self.accuracyRefusal(trained) }
+        case .nearestNeighbours:
+            guard isImages(test) else { throw RunError("--metrics nearest-neighbours needs image data") }
+            if isClassifier { throw RunError("--metrics nearest-neighbours needs a generative model") }
+        case .codeAccuracy:
+            guard case .adversarial(let model) = trained.model, model.configuration.categoricalCode > 0 else {
+                throw RunError("--metrics code-accuracy needs a model with a categorical code (infogan)")
+            }
+        case .labelAccuracy:
+            try refuseUnconditional()
+            if isClassifier { throw Self.generativeRefusal(metric, trained) }
+        case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .modes, .toyDensity:
+            if isClassifier { throw Self.generativeRefusal(metric, trained) }
+        }
+    }
+
+    static func accuracyRefusal(_ trained: TrainedRun) -> RunError {
+        RunError("--metrics accuracy needs a classifier; \(trained.folder.url.path) holds a \(trained.configuration.model)")
+    }
+
+    static func generativeRefusal(_ metric: MetricName, _ trained: TrainedRun) -> RunError {
+        RunError("--metrics \(metric.rawValue) needs a generative model; \(trained.folder.url.path) holds a classifier")
+    }
+
+    /// Refuses label accuracy for a model that is not conditioned on labels.
+    private func refuseUnconditional() throws {
+        switch trained.model {
+        case .variational(let model) where !model.configuration.isConditional:
+            throw RunError("--metrics label-accuracy needs a conditional model (cvae, cgan)")
+        case .adversarial(let model) where !model.configuration.isConditional:
+            throw RunError("--metrics label-accuracy needs a conditional model (cvae, cgan)")
+        default: break
+        }
+    }
+
     func measure(_ metric: MetricName, into report: inout EvaluationReport) throws {
         switch metric {
         case .elbo, .nll, .activeUnits, .klPerDimension, .gradientVariance:
@@ -32,9 +77,7 @@ struct EvaluationContext {
             let data = try VariationalProtocol.testSet(test, for: trained.configuration)
             try measureVariational(metric, model, on: data, into: &report)
         case .accuracy:
-            guard case .classifier(let model) = trained.model else {
-                throw RunError("--metrics accuracy needs a classifier; \(trained.folder.url.path) holds a \(trained.configuration.model)")
-            }
+            guard case .classifier(let model) = trained.model else { throw Self.accuracyRefusal(trained) }
             report.record("test_accuracy", .number(Double(ClassifierEvaluation.accuracy(model, on: test))),
                           protocol: "\(test.count) \(trained.configuration.dataset) test images")
         case .nearestNeighbours:
@@ -112,15 +155,7 @@ struct EvaluationContext {
     /// Samples in the data's layout and range, with the labels they were conditioned on; drawn
     /// on the first call, the same ones after.
     private func generate(_ metric: MetricName) throws -> (Tensor, [Int]?) {
-        if metric == .labelAccuracy {
-            switch trained.model {
-            case .variational(let model) where !model.configuration.isConditional:
-                throw RunError("--metrics label-accuracy needs a conditional model")
-            case .adversarial(let model) where !model.configuration.isConditional:
-                throw RunError("--metrics label-accuracy needs a conditional model (cgan)")
-            default: break
-            }
-        }
+        if metric == .labelAccuracy { try refuseUnconditional() }
         let samples = try drawn.value ?? draw(metric)
         drawn.value = samples
         return samples
@@ -150,7 +185,7 @@ struct EvaluationContext {
             }
             return (Tensor.concatenate(chunks, alongAxis: 0), labels)
         case .classifier:
-            throw RunError("--metrics \(metric.rawValue) needs a generative model; \(trained.folder.url.path) holds a classifier")
+            throw Self.generativeRefusal(metric, trained)
         }
     }
 

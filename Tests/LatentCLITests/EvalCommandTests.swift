@@ -87,6 +87,14 @@ struct EvalCommandTests {
         #expect(nll.contains("--metrics nll needs a likelihood p(x)"), "\(nll)")
         #expect(throws: ExitCode.failure) { try EvalCommand.parse(eval("iwae", "gradient-variance")).run() }
         #expect(throws: ExitCode.failure) { try EvalCommand.parse(eval("ae", "kl-per-dim")).run() }
+        // A list with one such metric is refused before the others run (nll would write its
+        // per-example figures).
+        let perExample = folder + "/nll.npy"
+        let listed = message { _ = try evaluate(eval("iwae", "nll,gradient-variance") + ["--per-example", perExample]) }
+        #expect(listed.contains("--metrics gradient-variance"), "\(listed)")
+        #expect(!FileManager.default.fileExists(atPath: perExample), "nll ran before the refusal")
+        let labels = message { _ = try evaluate(eval("vae", "label-accuracy")) }
+        #expect(labels == "--metrics label-accuracy needs a conditional model (cvae, cgan)", "\(labels)")
 
         // The members that have them measure them.
         let report = try evaluate(eval("vae", "gradient-variance,kl-per-dim,nll"))
