@@ -35,9 +35,9 @@ extension TrainCommand {
         let world = try MPIProcessGroup.world()
         try TrainCommand.checkShares(of: options.batchSize, over: world)
         let folder = try runFolder(for: world, resuming: resume)
-        let trainer = try AdversarialTrainer(
+        let trainer = try TrainCommand.settingUp(folder) { try AdversarialTrainer(
             configuration: configuration, options: options, training: training,
-            dataset: data.dataset, folder: folder, resuming: resume, group: world)
+            dataset: data.dataset, folder: folder, resuming: resume, group: world) }
         TrainCommand.announceShares(of: options.batchSize, over: world)
         guard world.isLeader else {
             try trainer.run(quiet: true)

@@ -38,6 +38,17 @@ extension TrainCommand {
         world.isLeader ? try RunFolder(creating: out, resuming: resuming) : RunFolder(unchecked: out)
     }
 
+    /// Builds a trainer for `folder`; when that is refused, a folder made for it and still
+    /// empty is removed, so that a refused command leaves nothing behind.
+    static func settingUp<Trainer>(_ folder: RunFolder, _ build: () throws -> Trainer) throws -> Trainer {
+        do {
+            return try build()
+        } catch {
+            folder.removeIfUnused()
+            throw error
+        }
+    }
+
     /// Refuses batches with fewer rows than the ranks of a data-parallel job.
     static func checkShares(of batchSize: Int, over world: any ProcessGroup) throws {
         guard world.size > 1 else { return }

@@ -245,9 +245,9 @@ struct TrainCommand: ParsableCommand {
         try TrainCommand.checkShares(of: options.batchSize, over: world)
         // Rank 0 creates, checks, reads and writes the folder; the others get what it reads.
         let folder = try runFolder(for: world, resuming: resume)
-        let trainer = try VariationalTrainer(
+        let trainer = try TrainCommand.settingUp(folder) { try VariationalTrainer(
             configuration: configuration, options: options, training: training, test: test,
-            dataset: data.dataset, folder: folder, resuming: resume, group: world)
+            dataset: data.dataset, folder: folder, resuming: resume, group: world) }
         TrainCommand.announceShares(of: options.batchSize, over: world)
         guard world.isLeader else {
             try trainer.run(quiet: true)

@@ -8,6 +8,19 @@ import Testing
 /// `latent train`'s checks of counts and ranges, and the intervals of both families.
 @Suite("Train validation")
 struct TrainValidationTests {
+    /// A run refused while its trainer is set up (here --sync-batch-norm on a model without
+    /// BatchNorm) leaves no empty --out folder behind; a folder that existed stays.
+    @Test func aRefusedRunLeavesNoEmptyFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-refused-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let arguments = ["gan", "--dataset", "toy:ring8", "--steps", "2", "--sync-batch-norm", "--out", folder]
+        #expect(throws: (any Error).self) { try TrainCommand.parse(arguments).run(invocation: arguments) }
+        #expect(!FileManager.default.fileExists(atPath: folder))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        #expect(throws: (any Error).self) { try TrainCommand.parse(arguments).run(invocation: arguments) }
+        #expect(FileManager.default.fileExists(atPath: folder))
+    }
+
     /// --sample-every and --checkpoint-every reach both families; unset, each keeps its own
     /// default, and a continued run keeps its own values.
     @Test func intervalsReachBothFamilies() throws {

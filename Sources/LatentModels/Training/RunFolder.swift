@@ -11,6 +11,8 @@ import Foundation
 public struct RunFolder: Sendable {
     /// The folder.
     public let url: URL
+    /// Whether ``init(creating:resuming:)`` made the folder (it did not exist before).
+    public private(set) var created = false
 
     /// The files of a run.
     public var configurationURL: URL { url.appendingPathComponent("config.json") }
@@ -61,11 +63,19 @@ public struct RunFolder: Sendable {
         if manager.fileExists(atPath: checkpointURL.path) {
             throw RunError("\(path) already holds a trained run; pass --resume to continue it or choose another --out")
         }
+        created = !manager.fileExists(atPath: path)
         let failure = Self.makeFolder(url)
         guard failure == 0 else {
             throw RunError("cannot create run folder \(path): \(String(cString: strerror(failure)))")
         }
         try checkWritable()
+    }
+
+    /// Removes the folder when this value created it and nothing has been written to it yet:
+    /// a run refused while being set up leaves no empty folder behind.
+    public func removeIfUnused() {
+        guard created, (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.isEmpty == true else { return }
+        try? FileManager.default.removeItem(at: url)
     }
 
     /// Removes the hidden temporary files `.<name>.tmp-<pid>` that ``AtomicFile`` writes
