@@ -37,7 +37,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "InfoGAN: fix the categorical code, as c=3.")
     var code: String?
 
-    @Option(help: "InfoGAN: sweep one continuous code over [-2, 2] (c1, c2, …): rows are categories, columns the sweep.")
+    @Option(help: "InfoGAN: sweep one continuous code over [-2, 2] (c1, c2, …) in 10 steps: rows are categories (one with --code), columns the sweep; --count does not apply.")
     var vary: String?
 
     @Flag(help: "Print the result as one JSON object on the last line (out, format, count, shape, width, height).")
@@ -97,10 +97,15 @@ struct SampleCommand: ParsableCommand {
         case .classifier:
             throw RunError("\(runFolder) holds a classifier, which does not generate; sample from a generative model's run")
         }
-        let picture = try ImageOutput.write(images, to: out, columns: columns, valueRange: 0...1)
+        // A traversal's rows are its categories and its columns the sweep's ten steps.
+        let picture = try ImageOutput.write(
+            images, to: out, columns: columns ?? (vary != nil ? Self.traversalSteps : nil), valueRange: 0...1)
         print("wrote \(images.shape[0]) samples to \(out)")
         return WrittenOutput(out: out, count: images.shape[0], shape: images.shape, picture: picture)
     }
+
+    /// The steps of a `--vary` sweep over [−2, 2].
+    static let traversalSteps = 10
 
     /// Samples of an adversarial model; for InfoGAN, `--code` fixes the category and `--vary`
     /// makes a traversal grid of one continuous code.
@@ -128,7 +133,7 @@ struct SampleCommand: ParsableCommand {
         guard vary.hasPrefix("c"), let index = Int(vary.dropFirst()), (1...configuration.continuousCodes).contains(index) else {
             throw RunError("--vary takes c1…c\(configuration.continuousCodes), got '\(vary)'")
         }
-        let steps = 10
+        let steps = Self.traversalSteps
         let categories = category.map { [$0] } ?? Array(0..<configuration.categoricalCode)
         var codes: [Float] = [], rows: [Int] = []
         for row in categories {

@@ -98,6 +98,21 @@ struct PictureCommandTests {
         #expect(count?.description == "--count 100000000 samples of shape [1, 28, 28] would take 292.1 GiB, more than the 16 GiB allowed")
     }
 
+    /// InfoGAN's traversal with one category is one row of the sweep's ten steps; with every
+    /// category, a row per category.
+    @Test func aTraversalIsARowPerCategory() throws {
+        let scratch = Scratch()
+        let folder = scratch.file("infogan")
+        let arguments = ["infogan", "--steps", "2", "--training-limit", "64", "--batch-size", "16", "--width", "4",
+                         "--fc-width", "8", "--sample-every", "0", "--out", folder]
+        try TrainCommand.parse(arguments).run(invocation: arguments)
+        let one = try SampleCommand.parse(["--run", folder, "--code", "c=3", "--vary", "c1", "--out", scratch.file("t.png")]).write()
+        #expect(one.shape == [10, 1, 28, 28])
+        #expect(try #require(one.width) > 5 * (try #require(one.height)), "not one row: \(one)")
+        let all = try SampleCommand.parse(["--run", folder, "--vary", "c2", "--out", scratch.file("a.png")]).write()
+        #expect(all.shape == [100, 1, 28, 28] && all.width == one.width && all.height! > 9 * one.height!)
+    }
+
     /// A run whose data no longer match its model (dataset edited in config.json, files
     /// replaced) gets one line naming both shapes; an edited config.json is validated on load.
     @Test func dataAndConfigurationMustFitTheModel() throws {
