@@ -143,5 +143,28 @@ struct PictureCommandTests {
         let invalid = #expect(throws: RunError.self) { try TrainedRun(path: vae) }
         #expect(invalid?.description.hasSuffix("config.json: latent dimension must be positive, got -3") == true)
         #expect(throws: ExitCode.failure) { try SampleCommand.parse(["--run", vae, "--out", png]).run() }
+
+        // The model's name must be that of its configuration block, and the values of their types.
+        func loadError(_ change: (inout [String: Any]) -> Void) throws -> String {
+            try edit(vae, change)
+            do {
+                _ = try TrainedRun(path: vae)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        var block: [String: Any] = [:]
+        #expect(try loadError { configuration in
+            block = configuration["variational"] as! [String: Any]
+            block["latentDimension"] = 2
+            configuration["variational"] = block
+            configuration["model"] = "dcgan"
+        }.hasSuffix("config.json: model 'dcgan' but the configuration block of a vae"))
+        #expect(try loadError { $0["model"] = "vae"; $0["variational"] = nil }.hasSuffix(
+            "config.json: model 'vae' has no configuration block (variational, adversarial or classifier)"))
+        block["latentDimension"] = "two"
+        let mistyped = try loadError { $0["variational"] = block }
+        #expect(mistyped.contains("not a Latent run configuration ('variational.latentDimension' is not a Int)"), "\(mistyped)")
     }
 }

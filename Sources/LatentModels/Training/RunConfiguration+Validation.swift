@@ -7,6 +7,12 @@ extension RunConfiguration {
         func require(_ condition: Bool, _ message: String) throws {
             if !condition { throw ConfigurationError(message) }
         }
+        // The model's name and its configuration block agree (one block, of the named model).
+        let blocks = [variational.map { $0.kind.rawValue }, adversarial.map { $0.kind.rawValue },
+                      classifier.map { _ in "classifier" }].compactMap { $0 }
+        try require(!blocks.isEmpty, "model '\(model)' has no configuration block (variational, adversarial or classifier)")
+        try require(blocks.count == 1, "configuration blocks of several models (\(blocks.joined(separator: ", ")))")
+        try require(blocks[0] == model, "model '\(model)' but the configuration block of a \(blocks[0])")
         try variational?.validate()
         try adversarial?.validate()
         try adversarialTraining?.validate()

@@ -171,11 +171,29 @@ public struct RunFolder: Sendable {
         return try decodeConfiguration(data)
     }
 
+    /// A decoding error in words: where in the file and what was wrong.
+    static func phrase(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context, _ last: CodingKey? = nil) -> String {
+            let keys = (context.codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the file" : "'" + keys.joined(separator: ".") + "'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context, key)) is missing"
+        case .valueNotFound(let type, let context): return "\(path(context)) is null, where a \(type) belongs"
+        case .typeMismatch(let type, let context): return "\(path(context)) is not a \(type)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)) holds a value Latent does not know"
+        @unknown default: return "\(error)"
+        }
+    }
+
     /// `config.json`'s contents decoded and checked; errors name the file.
     func decodeConfiguration(_ data: Data) throws -> RunConfiguration {
         let configuration: RunConfiguration
         do {
             configuration = try JSONDecoder().decode(RunConfiguration.self, from: data)
+        } catch let error as DecodingError {
+            throw RunError("\(configurationURL.path): not a Latent run configuration (\(Self.phrase(error)))")
         } catch {
             throw RunError("\(configurationURL.path): not a Latent run configuration (\(error))")
         }
