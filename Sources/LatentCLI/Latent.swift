@@ -52,6 +52,15 @@ struct Latent: ParsableCommand {
         // A list after the first line ("one of the following:" and "- vae" lines) joins it.
         let items = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
         if message.hasSuffix(":"), !items.isEmpty { message += " " + items.joined(separator: ", ") }
+        // "--count -3" reads -3 as an option: say how to pass a negative number.
+        if message.hasPrefix("Missing value for '--"),
+           let option = message.dropFirst("Missing value for '".count).split(separator: " ").first.map(String.init),
+           let index = arguments.firstIndex(of: option), index + 1 < arguments.count,
+           let value = Double(arguments[index + 1]), value < 0
+        {
+            message = "\(option) \(arguments[index + 1]): a value that starts with '-' reads as an option here; "
+                + "write \(option)=\(arguments[index + 1])"
+        }
         let trimmed = message.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         return "\(command): error: \(trimmed); \(command) --help lists the options"
     }
