@@ -3,16 +3,17 @@ import Foundation
 import LatentData
 import LatentModels
 
-/// Runs `body`, turning a `DataError` or a `RunError` into its one-line message on standard
-/// error and exit status 1.
-func reportingDataErrors(_ body: () throws -> Void) throws {
+/// Runs `body` of `latent data <command>`, turning a `DataError` or a `RunError` into its
+/// one-line message on standard error (`latent data info: error: …`, as the other commands')
+/// and exit status 1.
+func reportingDataErrors(_ command: String, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as DataError {
-        FileHandle.standardError.write(Data(("error: \(error.description)\n").utf8))
+        FileHandle.standardError.write(Data(("latent data \(command): error: \(error.description)\n").utf8))
         throw ExitCode.failure
     } catch let error as RunError {
-        FileHandle.standardError.write(Data(("error: \(error.description)\n").utf8))
+        FileHandle.standardError.write(Data(("latent data \(command): error: \(error.description)\n").utf8))
         throw ExitCode.failure
     }
 }

@@ -35,7 +35,7 @@ struct DataInfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try reportingDataErrors {
+        try reportingDataErrors("info") {
             let summary = try DataSource(parsing: dataset).summary(split, dataDirectory: dataDir)
             print(json ? summary.json : summary.text)
         }
@@ -84,7 +84,7 @@ struct DataGridCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingDataErrors {
+        try reportingDataErrors("grid") {
             let source = try DataSource(parsing: dataset)
             let loaded = try source.load(split, dataDirectory: dataDir, toyCount: max(count, 1))
             let shown = loaded.subset(0..<min(count, loaded.count))
@@ -155,7 +155,7 @@ struct DataSampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingDataErrors {
+        try reportingDataErrors("sample") {
             let name = toy.hasPrefix("toy:") ? String(toy.dropFirst(4)) : toy
             let distribution = try ToyDistribution(parsing: name)
             var generator = SplitMix64(seed: seed)
