@@ -124,6 +124,7 @@ struct EvalCommand: ParsableCommand {
         guard jacobianKeep >= 0.01 && jacobianKeep <= 1 else { throw ValidationError("--jacobian-keep must be in [0.01, 1].") }
         if jacobianKeep != 1 && real != nil { throw ValidationError("--jacobian-keep is for a model's samples, not --real data.") }
         if let testLimit, testLimit <= 0 { throw ValidationError("--test-limit must be positive.") }
+        if metrics?.isEmpty == true { throw ValidationError("--metrics names no metric; leave it out for the run's defaults.") }
         if let perExample, !perExample.hasSuffix(".npy") { throw ValidationError("--per-example must name a .npy file.") }
         if perExample != nil, !(metrics ?? []).contains(.nll) {
             throw ValidationError("--per-example writes the per-example log p(x) of nll; add nll to --metrics.")

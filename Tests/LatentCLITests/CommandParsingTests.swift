@@ -383,6 +383,8 @@ struct CommandParsingTests {
              "latent train: error: --epochs must be positive; latent train --help lists the options"),
             (["sample"], "latent sample: error: Missing expected argument '--run <run>'; latent sample --help lists the options"),
             (["data", "info"], "latent data info: error: Missing expected argument '<dataset>'; latent data info --help lists the options"),
+            (["eval", "--run", "r", "--metrics", ""],
+             "latent eval: error: --metrics names no metric; leave it out for the run's defaults; latent eval --help lists the options"),
             (["sample", "--run", "r", "--label", "-1", "--out", "a.png"],
              "latent sample: error: --label -1: a value that starts with '-' reads as an option here; write --label=-1; "
                 + "latent sample --help lists the options"),
