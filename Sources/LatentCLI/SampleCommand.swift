@@ -16,7 +16,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "How many samples.")
     var count: Int = 64
 
-    @Option(help: "Output file: .png (grid) or .npy (array in the data's layout and range).")
+    @Option(help: "Output file: .png (an image grid, or a scatter plot of 2-D points), .npy (array in the data's layout and range) or .csv (2-D points).")
     var out: String
 
     @Option(help: "Class label to condition on (conditional models only).")
@@ -75,7 +75,7 @@ struct SampleCommand: ParsableCommand {
                 throw RunError(String(format: "--count %d samples of shape %@ would take %.1f GiB, more than the 16 GiB allowed",
                                       count, "\(shape)", bytes / 1024 / 1024 / 1024))
             }
-            if case .png = try OutputFormat(path: out) {
+            if case .png = try OutputFormat(path: out), shape != [2] {
                 try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
             }
         }
@@ -177,10 +177,24 @@ enum ImageOutput {
     /// Writes `images` to `path`; returns the picture for a PNG.
     @discardableResult
     static func write(_ images: Tensor, to path: String, columns: Int?, valueRange: ClosedRange<Float>) throws -> PNGImage? {
+        let isPoints = images.rank == 2 && images.shape[1] == 2
         switch try OutputFormat(path: path) {
         case .npy:
             try NPY.write(images, to: path)
             return nil
+        case .csv:
+            guard isPoints else {
+                throw RunError("these samples have shape \(images.shape) and are not 2-D points; write them to a .png or .npy file")
+            }
+            try writeText(PointsCSV.encode(images), to: path)
+            return nil
+        case .png where isPoints:
+            // 2-D points: a scatter plot, as training draws them (orange on white).
+            var plot = ScatterPlot()
+            plot.add(images, color: .samples)
+            let picture = plot.rendered()
+            try picture.write(to: path)
+            return picture
         case .png:
             guard images.rank == 4 || images.rank == 3 else {
                 throw RunError("these samples have shape \(images.shape) and are not images; write them to a .npy file")

@@ -40,6 +40,12 @@ struct WrittenOutputTests {
         try TrainCommand.parse(train).run(invocation: train)
         let written = try SampleCommand.parse(["--run", folder, "--count", "5", "--out", folder + "/p.npy", "--json"]).write()
         #expect(written == WrittenOutput(out: folder + "/p.npy", count: 5, shape: [5, 2], picture: nil))
+        // 2-D points also go to a scatter plot (.png) or x,y lines (.csv).
+        let scatter = try SampleCommand.parse(["--run", folder, "--count", "50", "--out", folder + "/p.png"]).write()
+        #expect(scatter.format == "png" && scatter.width == 512 && scatter.height == 512 && scatter.shape == [50, 2])
+        _ = try SampleCommand.parse(["--run", folder, "--count", "5", "--out", folder + "/p.csv"]).write()
+        let lines = try String(contentsOfFile: folder + "/p.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "x,y" && lines.count == 6 && lines.allSatisfy { $0.split(separator: ",").count == 2 }, "\(lines)")
         // A file that cannot be written is named with the reason in words.
         try FileManager.default.createDirectory(atPath: folder + "/q.npy", withIntermediateDirectories: false)
         for (out, reason) in [(folder + "/q.npy", "it is a folder"), (folder + "/none/p.npy", "its folder \(folder)/none does not exist")] {

@@ -17,14 +17,17 @@ func reportingErrors(_ command: String, _ body: () throws -> Void) throws {
 
 /// Where a command writes an array of images: a PNG grid or a NumPy `.npy` file.
 enum OutputFormat {
-    case png, npy
+    case png, npy, csv
 
     /// The format named by the file's extension.
     init(path: String) throws {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "png": self = .png
         case "npy": self = .npy
-        default: throw ValidationError("--out must end in .png (an image grid) or .npy (a NumPy array), got '\(path)'")
+        case "csv": self = .csv
+        default:
+            throw ValidationError("--out must end in .png (an image grid, or a scatter plot of 2-D points), .npy "
+                + "(a NumPy array) or .csv (2-D points, x,y per line), got '\(path)'")
         }
     }
 }
