@@ -106,7 +106,8 @@ struct EvaluationContext {
             }
             let url = trained.folder.file("nearest-neighbours.png")
             try ImageGrid.render(Tensor.concatenate(rows, alongAxis: 0), columns: 1 + count).write(to: url.path)
-            print("wrote \(url.path): each row a sample, then its \(count) nearest training images (Euclidean, pixel space)")
+            report.record("nearest_neighbours_png", .text(url.path),
+                          protocol: "each row a sample, then its \(count) nearest training images (Euclidean, pixel space)")
         case .codeAccuracy:
             try measureCodeAccuracy(into: &report)
         case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy, .modes, .toyDensity:

@@ -87,7 +87,7 @@ struct SampleMetrics {
             if let folder = picturesFolder {
                 let url = folder.appendingPathComponent("mode-histogram.png")
                 try ModeHistogramPicture.render(coverage.histogram).write(to: url.path)
-                print("wrote \(url.path): high-quality samples per mode")
+                report.record("mode_histogram_png", .text(url.path), protocol: "high-quality samples per mode, a bar each")
             }
             recordToyDensity(of: samples, under: toy, ofWhat: ofWhat, into: &report)
         case .toyDensity:

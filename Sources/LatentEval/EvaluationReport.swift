@@ -51,6 +51,8 @@ public struct EvaluationReport: Sendable, Equatable {
         case integer(Int)
         /// A list of numbers (per latent dimension, per mode).
         case numbers([Double])
+        /// A text, such as the path of a picture the metric drew.
+        case text(String)
     }
 
     /// One metric's value and protocol.
@@ -194,6 +196,7 @@ public struct EvaluationReport: Sendable, Equatable {
         case .integer(let integer): return "\(integer)"
         case .numbers(let numbers):
             return "[" + numbers.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ",") + "]"
+        case .text(let text): return quoted(text)
         }
     }
 
@@ -203,6 +206,7 @@ public struct EvaluationReport: Sendable, Equatable {
         case .integer(let integer): return "\(integer)"
         case .numbers(let numbers):
             return numbers.map { String(format: "%.3g", $0) }.joined(separator: " ")
+        case .text(let text): return text
         }
     }
 

@@ -130,8 +130,9 @@ struct EvalCommandTests {
         #expect(try evaluate(base).entries.map(\.key) == ["parzen_ll", "parzen_stderr", "parzen_sigma"])
         let real = try EvalCommand.parse(["--real", data, "--samples", "4", "--classifier", shippedClassifier]).evaluate()
         #expect(real[.parzenLogLikelihood] != nil && real[.frechetDistance] == nil)
-        _ = try evaluate(["--run", run, "--metrics", "nearest-neighbours"])
+        let pictured = try evaluate(["--run", run, "--metrics", "nearest-neighbours"])
         #expect(FileManager.default.fileExists(atPath: run + "/nearest-neighbours.png"))
+        #expect(pictured.json.hasPrefix("{\"nearest_neighbours_png\":\"\(run)/nearest-neighbours.png\""), "\(pictured.json)")
 
         try train(["classifier", "--dataset", data, "--epochs", "1", "--classifier-features", "12",
                    "--classifier-dropout", "0.1", "--out", folder + "/classifier"])
