@@ -43,11 +43,14 @@ struct EvaluationContext {
             guard case .adversarial(let model) = trained.model, model.configuration.categoricalCode > 0 else {
                 throw RunError("--metrics code-accuracy needs a model with a categorical code (infogan)")
             }
+            guard isImages(test) else { throw RunError("--metrics code-accuracy needs image data") }
         case .labelAccuracy:
             try refuseUnconditional()
             if isClassifier { throw Self.generativeRefusal(metric, trained) }
+            try SampleMetrics.checkData(for: metric, test: test, source: source)
         case .parzen, .frechet, .classifierScore, .precisionRecall, .densityCoverage, .modes, .toyDensity:
             if isClassifier { throw Self.generativeRefusal(metric, trained) }
+            try SampleMetrics.checkData(for: metric, test: test, source: source)
         }
     }
 

@@ -26,6 +26,28 @@ struct SampleMetrics {
     /// - Parameters:
     ///   - ofWhat: the samples, for the protocol string ("200 samples of r (gan)").
     ///   - onWhat: the samples against the test set, for the metrics that compare the two.
+    /// Refuses a sample-based metric the data cannot have, before anything is measured: the
+    /// classifier's metrics on data that are not images, modes without a Gaussian-mixture toy,
+    /// toy-density without a closed-form density.
+    static func checkData(for metric: MetricName, test: Dataset, source: DataSource) throws {
+        switch metric {
+        case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
+            guard isImages(test) else {
+                throw RunError("--metrics \(metric.rawValue) needs image data; for 2-D points use modes, toy-density or parzen")
+            }
+        case .modes:
+            guard case .toy(let toy, _) = source, toy.mixture != nil else {
+                throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25); the data is \(source)")
+            }
+        case .toyDensity:
+            guard case .toy(let toy, _) = source, toy.hasExactDensity else {
+                throw RunError("--metrics toy-density needs a 2-D toy with a closed-form density "
+                    + "(toy:ring8, toy:grid25, toy:circles, toy:checkerboard); the data is \(source)")
+            }
+        default: break
+        }
+    }
+
     func measure(
         _ metric: MetricName, samples: Tensor, labels: [Int]?, ofWhat: String, onWhat: String,
         into report: inout EvaluationReport
@@ -42,9 +64,7 @@ struct SampleMetrics {
             let chosenOn = validation.shape[0] == 1000 ? "1,000" : "\(validation.shape[0])"
             report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) images of train[\(range.lowerBound):\(range.upperBound)]")
         case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
-            guard isImages(test) else {
-                throw RunError("--metrics \(metric.rawValue) needs image data; for 2-D points use modes, toy-density or parzen")
-            }
+            try Self.checkData(for: metric, test: test, source: source)
             let classifier = try ShippedClassifier.load(
                 command.classifier, reading: test.exampleShape, of: source.description, for: "--metrics \(metric.rawValue)")
             try checkSizes(metric, sampleCount: samples.shape[0])
@@ -79,9 +99,8 @@ struct SampleMetrics {
                               protocol: onWhat + "; labels cycled 0…\(labels.max() ?? 0)")
             }
         case .modes:
-            guard case .toy(let toy, _) = source, let mixture = toy.mixture else {
-                throw RunError("--metrics modes needs a 2-D Gaussian-mixture toy dataset (toy:ring8, toy:grid25); the data is \(source)")
-            }
+            try Self.checkData(for: metric, test: test, source: source)
+            guard case .toy(let toy, _) = source, let mixture = toy.mixture else { return }
             let coverage = ModeCoverage.measure(samples, mixture: mixture)
             report.record(coverage, protocol: onWhat + "; high quality within 3 std")
             if let folder = picturesFolder {
@@ -91,10 +110,8 @@ struct SampleMetrics {
             }
             recordToyDensity(of: samples, under: toy, ofWhat: ofWhat, into: &report)
         case .toyDensity:
-            guard case .toy(let toy, _) = source, toy.hasExactDensity else {
-                throw RunError("--metrics toy-density needs a 2-D toy with a closed-form density "
-                    + "(toy:ring8, toy:grid25, toy:circles, toy:checkerboard); the data is \(source)")
-            }
+            try Self.checkData(for: metric, test: test, source: source)
+            guard case .toy(let toy, _) = source else { return }
             recordToyDensity(of: samples, under: toy, ofWhat: ofWhat, into: &report)
             report.record("test_log_density", .number(ToyLogDensity.mean(of: test.examples, under: toy).mean),
                           protocol: "mean log-density of the \(test.count) test points under the true \(source): "

@@ -93,6 +93,10 @@ struct EvalCommandTests {
         let listed = message { _ = try evaluate(eval("iwae", "nll,gradient-variance") + ["--per-example", perExample]) }
         #expect(listed.contains("--metrics gradient-variance"), "\(listed)")
         #expect(!FileManager.default.fileExists(atPath: perExample), "nll ran before the refusal")
+        // The same for a metric the data cannot have (the classifier's on 2-D points).
+        let imagesOnly = message { _ = try evaluate(eval("vae", "nll,frechet") + ["--per-example", perExample]) }
+        #expect(imagesOnly.contains("--metrics frechet needs image data"), "\(imagesOnly)")
+        #expect(!FileManager.default.fileExists(atPath: perExample), "nll ran before the refusal")
         let labels = message { _ = try evaluate(eval("vae", "label-accuracy")) }
         #expect(labels == "--metrics label-accuracy needs a conditional model (cvae, cgan)", "\(labels)")
 
