@@ -25,6 +25,6 @@ func writeText(_ text: String, to path: String) throws {
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
-        throw DataError.cannotWrite(path: path, detail: writeProblem(path))
+        throw DataError.cannotWrite(path: path, detail: writeProblem(path, error))
     }
 }

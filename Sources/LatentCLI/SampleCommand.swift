@@ -75,8 +75,13 @@ struct SampleCommand: ParsableCommand {
                 throw RunError(String(format: "--count %d samples of shape %@ would take %.1f GiB, more than the 16 GiB allowed",
                                       count, "\(shape)", bytes / 1024 / 1024 / 1024))
             }
-            if case .png = try OutputFormat(path: out), shape != [2] {
+            switch try OutputFormat(path: out) {
+            case .png where shape != [2]:
                 try ImageOutput.checkGrid(count: count, exampleShape: shape, columns: columns)
+            case .csv where shape != [2]:
+                throw RunError("--out \(out): a .csv holds 2-D points; the samples of \(runFolder) have shape \(shape) "
+                    + "(write a .png or .npy)")
+            default: break
             }
         }
         let images: Tensor
@@ -172,7 +177,8 @@ struct SampleCommand: ParsableCommand {
     }
 }
 
-/// Writes images as a PNG grid or a `.npy` array, by the file's extension.
+/// Writes samples by the file's extension: a PNG grid of images (a scatter plot of 2-D points), a
+/// `.npy` array, or `.csv` points.
 enum ImageOutput {
     /// Writes `images` to `path`; returns the picture for a PNG.
     @discardableResult

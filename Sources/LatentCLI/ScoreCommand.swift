@@ -52,7 +52,7 @@ struct ScoreCommand: ParsableCommand {
                 do {
                     try Data(scores.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
                 } catch {
-                    throw RunError("\(out): cannot write the scores: \(writeProblem(out))")
+                    throw RunError("\(out): cannot write the scores: \(writeProblem(out, error))")
                 }
             }
             if json { print(scores.json) }

@@ -17,13 +17,14 @@ func writeFile(_ bytes: [UInt8], to path: String) throws {
     do {
         try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw DataError.cannotWrite(path: path, detail: writeProblem(path))
+        throw DataError.cannotWrite(path: path, detail: writeProblem(path, error))
     }
 }
 
 /// Why `path` could not be written, in words: it is a folder, its folder is missing or not a
-/// folder, or the system's reason (permission, space).
-public func writeProblem(_ path: String) -> String {
+/// folder, or the system's reason that `error` records (permission, space, a read-only file
+/// system).
+public func writeProblem(_ path: String, _ error: (any Error)? = nil) -> String {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
         return "it is a folder"
@@ -33,8 +34,16 @@ public func writeProblem(_ path: String) -> String {
         return "its folder \(parent) does not exist"
     }
     guard isFolder.boolValue else { return "\(parent) is not a folder" }
+    if let cause = error.flatMap(posixCause) { return String(cString: strerror(cause)) }
     guard FileManager.default.isWritableFile(atPath: parent) else {
         return "\(parent): \(String(cString: strerror(EACCES)))"
     }
-    return "the file system refused (out of space, or a read-only file system)"
+    return "the file system refused"
+}
+
+/// The POSIX error code Foundation recorded for `error`, directly or as its underlying error.
+private func posixCause(_ error: any Error) -> Int32? {
+    let error = error as NSError
+    if error.domain == NSPOSIXErrorDomain { return Int32(error.code) }
+    return (error.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap(posixCause)
 }

@@ -160,11 +160,11 @@ struct PictureCommandTests {
             block["latentDimension"] = 2
             configuration["variational"] = block
             configuration["model"] = "dcgan"
-        }.hasSuffix("config.json: model 'dcgan' but the configuration block of a vae"))
+        }.hasSuffix("config.json: model 'dcgan' but the configuration block of vae"))
         #expect(try loadError { $0["model"] = "vae"; $0["variational"] = nil }.hasSuffix(
             "config.json: model 'vae' has no configuration block (variational, adversarial or classifier)"))
         block["latentDimension"] = "two"
         let mistyped = try loadError { $0["variational"] = block }
-        #expect(mistyped.contains("not a Latent run configuration ('variational.latentDimension' is not a Int)"), "\(mistyped)")
+        #expect(mistyped.contains("not a Latent run configuration ('variational.latentDimension' is not an integer)"), "\(mistyped)")
     }
 }

@@ -9,16 +9,20 @@ import Testing
 @Suite("Train validation")
 struct TrainValidationTests {
     /// A run refused while its trainer is set up (here --sync-batch-norm on a model without
-    /// BatchNorm) leaves no empty --out folder behind; a folder that existed stays.
+    /// BatchNorm) leaves no empty --out folder behind, nor the parents made for it; a folder
+    /// that existed stays.
     @Test func aRefusedRunLeavesNoEmptyFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-refused-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let arguments = ["gan", "--dataset", "toy:ring8", "--steps", "2", "--sync-batch-norm", "--out", folder]
+        let arguments = ["gan", "--dataset", "toy:ring8", "--steps", "2", "--sync-batch-norm", "--out", folder + "/new/run"]
+        let refusal = #expect(throws: ConfigurationError.self) {
+            try TrainCommand.parse(arguments).trainAdversarial(arguments: arguments)
+        }
+        #expect(refusal?.description.contains("this gan has no BatchNorm layer") == true, "refused before the folder was made")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the parents made for the run stayed")
+        try FileManager.default.createDirectory(atPath: folder + "/new/run", withIntermediateDirectories: true)
         #expect(throws: (any Error).self) { try TrainCommand.parse(arguments).run(invocation: arguments) }
-        #expect(!FileManager.default.fileExists(atPath: folder))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        #expect(throws: (any Error).self) { try TrainCommand.parse(arguments).run(invocation: arguments) }
-        #expect(FileManager.default.fileExists(atPath: folder))
+        #expect(FileManager.default.fileExists(atPath: folder + "/new/run"))
     }
 
     /// --sample-every and --checkpoint-every reach both families; unset, each keeps its own

@@ -15,7 +15,8 @@ func reportingErrors(_ command: String, _ body: () throws -> Void) throws {
     }
 }
 
-/// Where a command writes an array of images: a PNG grid or a NumPy `.npy` file.
+/// Where `latent sample` writes its samples: a PNG (a grid of images, a scatter plot of 2-D
+/// points), a NumPy `.npy` file, or a `.csv` of 2-D points.
 enum OutputFormat {
     case png, npy, csv
 

@@ -12,7 +12,7 @@ extension RunConfiguration {
                       classifier.map { _ in "classifier" }].compactMap { $0 }
         try require(!blocks.isEmpty, "model '\(model)' has no configuration block (variational, adversarial or classifier)")
         try require(blocks.count == 1, "configuration blocks of several models (\(blocks.joined(separator: ", ")))")
-        try require(blocks[0] == model, "model '\(model)' but the configuration block of a \(blocks[0])")
+        try require(blocks[0] == model, "model '\(model)' but the configuration block of \(blocks[0])")
         try variational?.validate()
         try adversarial?.validate()
         try adversarialTraining?.validate()

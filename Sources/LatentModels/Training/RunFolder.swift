@@ -11,8 +11,11 @@ import Foundation
 public struct RunFolder: Sendable {
     /// The folder.
     public let url: URL
+    /// The outermost folder ``init(creating:resuming:)`` made for the run (the run folder, or a
+    /// parent that did not exist either); `nil` when the folder existed.
+    private var createdRoot: URL?
     /// Whether ``init(creating:resuming:)`` made the folder (it did not exist before).
-    public private(set) var created = false
+    public var created: Bool { createdRoot != nil }
 
     /// The files of a run.
     public var configurationURL: URL { url.appendingPathComponent("config.json") }
@@ -63,7 +66,13 @@ public struct RunFolder: Sendable {
         if manager.fileExists(atPath: checkpointURL.path) {
             throw RunError("\(path) already holds a trained run; pass --resume to continue it or choose another --out")
         }
-        created = !manager.fileExists(atPath: path)
+        var missing = url.standardizedFileURL
+        while !manager.fileExists(atPath: missing.path) {
+            createdRoot = missing
+            let parent = missing.deletingLastPathComponent()
+            if parent.path == missing.path { break }
+            missing = parent
+        }
         let failure = Self.makeFolder(url)
         guard failure == 0 else {
             throw RunError("cannot create run folder \(path): \(String(cString: strerror(failure)))")
@@ -74,8 +83,15 @@ public struct RunFolder: Sendable {
     /// Removes the folder when this value created it and nothing has been written to it yet:
     /// a run refused while being set up leaves no empty folder behind.
     public func removeIfUnused() {
-        guard created, (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.isEmpty == true else { return }
-        try? FileManager.default.removeItem(at: url)
+        guard let createdRoot else { return }
+        let manager = FileManager.default
+        // The run folder, then each parent made for it, while it is empty.
+        var folder = url.standardizedFileURL
+        while (try? manager.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+            try? manager.removeItem(at: folder)
+            if folder.path == createdRoot.path { break }
+            folder = folder.deletingLastPathComponent()
+        }
     }
 
     /// Removes the hidden temporary files `.<name>.tmp-<pid>` that ``AtomicFile`` writes
@@ -174,13 +190,27 @@ public struct RunFolder: Sendable {
     /// A decoding error in words: where in the file and what was wrong.
     static func phrase(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context, _ last: CodingKey? = nil) -> String {
-            let keys = (context.codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.isEmpty ? "the file" : "'" + keys.joined(separator: ".") + "'"
+            let keys = context.codingPath + (last.map { [$0] } ?? [])
+            let text = keys.enumerated().map { index, key in
+                key.intValue.map { "[\($0)]" } ?? (index == 0 ? "" : ".") + key.stringValue
+            }.joined()
+            return keys.isEmpty ? "the file" : "'" + text + "'"
+        }
+        func kind(_ type: Any.Type) -> String {
+            switch "\(type)" {
+            case "Int", "Int64", "UInt64", "Int32": return "an integer"
+            case "Float", "Double": return "a number"
+            case "String": return "a string"
+            case "Bool": return "true or false"
+            case let name where name.hasPrefix("Array"): return "a list"
+            case let name where name.hasPrefix("Dictionary"): return "an object"
+            case let name: return "a \(name)"
+            }
         }
         switch error {
         case .keyNotFound(let key, let context): return "\(path(context, key)) is missing"
-        case .valueNotFound(let type, let context): return "\(path(context)) is null, where a \(type) belongs"
-        case .typeMismatch(let type, let context): return "\(path(context)) is not a \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context)) is null, where \(kind(type)) belongs"
+        case .typeMismatch(let type, let context): return "\(path(context)) is not \(kind(type))"
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)) holds a value Latent does not know"
         @unknown default: return "\(error)"
