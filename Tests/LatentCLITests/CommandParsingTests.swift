@@ -234,7 +234,10 @@ struct CommandParsingTests {
         let header = String(decoding: written.prefix(128), as: UTF8.self)
         #expect(header.contains("'shape': (30, 2)"), "header \(header)")
         #expect(written.count >= 30 * 2 * 4)
-        try EvalCommand.parse(["--run", folder, "--metrics", "modes", "--samples", "200", "--jacobian-keep", "0.5"]).run()
+        let modes = try EvalCommand.parse(["--run", folder, "--metrics", "modes", "--samples", "200", "--jacobian-keep", "0.5"])
+            .evaluate()
+        #expect(modes.json.contains("\"mode_histogram_png\":\"\(folder)/mode-histogram.png\""), "\(modes.json)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/mode-histogram.png"))
 
         // A VAE has no generator noise to truncate: one line on stderr and a failing exit.
         let vae = folder + "/vae"
