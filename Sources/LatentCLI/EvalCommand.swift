@@ -191,17 +191,17 @@ struct EvalCommand: ParsableCommand {
         for metric in chosen {
             // The score of real data is the test set's own (the calibration the docs quote).
             let scoresTest = metric == .classifierScore
-            let testImages = "the \(test.count) test images of \(specification)"
+            let testImages = "the \(test.count) test \(exampleNoun(test)) of \(specification)"
             // Parzen's stand-ins stay clear of the images its sigma is chosen on.
             let used = metric == .parzen
                 ? min(count, SampleMetrics.parzenValidation(trainingCount: training.count).lowerBound) : count
             let standIns = used == count ? stand : stand.sliced(0..<used, alongAxis: 0)
-            let ofStandIns = "\(used) training images of \(specification) standing in for samples"
+            let ofStandIns = "\(used) training \(exampleNoun(test)) of \(specification) standing in for samples"
             try SampleMetrics(command: self, test: test, source: source).measure(
                 metric, samples: scoresTest ? test.examples : standIns,
                 labels: scoresTest ? test.labels : training.labels.map { Array($0[0..<used]) },
                 ofWhat: scoresTest ? testImages : ofStandIns,
-                onWhat: scoresTest ? testImages : ofStandIns + ", against \(test.count) test images", into: &report)
+                onWhat: scoresTest ? testImages : ofStandIns + ", against \(test.count) test \(exampleNoun(test))", into: &report)
         }
     }
 
@@ -235,6 +235,11 @@ struct EvalCommand: ParsableCommand {
 }
 
 func isImages(_ data: Dataset) -> Bool { data.exampleShape.count == 3 }
+
+/// What the protocol strings call `data`'s examples: images, 2-D points, or examples.
+func exampleNoun(_ data: Dataset) -> String {
+    isImages(data) ? "images" : data.exampleShape == [2] ? "points" : "examples"
+}
 
 /// The test set as the model was trained to see it (binarised protocols binarise it once,
 /// with the same fixed seed the trainer uses).

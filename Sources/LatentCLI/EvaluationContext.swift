@@ -82,7 +82,7 @@ struct EvaluationContext {
         case .accuracy:
             guard case .classifier(let model) = trained.model else { throw Self.accuracyRefusal(trained) }
             report.record("test_accuracy", .number(Double(ClassifierEvaluation.accuracy(model, on: test))),
-                          protocol: "\(test.count) \(trained.configuration.dataset) test images")
+                          protocol: "\(test.count) \(trained.configuration.dataset) test \(exampleNoun(test))")
         case .nearestNeighbours:
             guard isImages(test) else { throw RunError("--metrics nearest-neighbours needs image data") }
             var generator = SplitMix64(seed: command.seed).derived(0x99)

@@ -62,7 +62,7 @@ struct SampleMetrics {
             let result = ParzenWindow.evaluate(test: test.examples.flattened(), validation: validation, samples: samples.flattened())
             // Folders and CSV files may have fewer than 1,000 training examples.
             let chosenOn = validation.shape[0] == 1000 ? "1,000" : "\(validation.shape[0])"
-            report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) images of train[\(range.lowerBound):\(range.upperBound)]")
+            report.record(result, protocol: onWhat + "; sigma chosen on \(chosenOn) \(exampleNoun(test)) of train[\(range.lowerBound):\(range.upperBound)]")
         case .frechet, .classifierScore, .precisionRecall, .densityCoverage, .labelAccuracy:
             try Self.checkData(for: metric, test: test, source: source)
             let classifier = try ShippedClassifier.load(

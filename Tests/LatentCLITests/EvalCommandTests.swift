@@ -201,6 +201,9 @@ struct EvalCommandTests {
             return
         }
         #expect(abs(square + log(32.0)) < 1e-6)
+        // Points are called points in the protocol, not images.
+        #expect(real.entries.first?.protocol.contains("100 training points of toy:checkerboard standing in for samples") == true,
+                "\(real.json)")
 
         try train(["gan", "--dataset", "toy:moons", "--steps", "1", "--g-hidden", "8", "--d-hidden", "8", "--pack", "1",
                    "--batch-size", "16", "--sample-every", "0", "--out", folder + "/moons"])
