@@ -33,17 +33,13 @@ extension TrainCommand {
                 given: TrainCommand.givenOptionNames(arguments), adversarial: configuration, options: options)
         }
         let world = try MPIProcessGroup.world()
-        try TrainCommand.checkShares(of: options.batchSize, over: world)
-        let folder = try runFolder(for: world, resuming: resume)
-        let trainer = try TrainCommand.settingUp(folder) { try AdversarialTrainer(
-            configuration: configuration, options: options, training: training,
-            dataset: data.dataset, folder: folder, resuming: resume, group: world) }
-        TrainCommand.announceShares(of: options.batchSize, over: world)
-        guard world.isLeader else {
-            try trainer.run(quiet: true)
-            return
-        }
-        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
+        guard let (trainer, folder) = try setUpRun(
+            batchSize: options.batchSize, world: world, arguments: arguments, continuing: saved, { folder in
+                try AdversarialTrainer(
+                    configuration: configuration, options: options, training: training,
+                    dataset: data.dataset, folder: folder, resuming: resume, group: world)
+            })
+        else { return }
         let summary = try trainer.run()
         FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.adversarialFiles).utf8))
         let shown = summary.lastFields.map { "\($0.0) \(String(format: "%.4g", $0.1))" }

@@ -46,17 +46,13 @@ extension TrainCommand {
         }
         if let logEvery { options.logEvery = logEvery }
         let world = try MPIProcessGroup.world()
-        try TrainCommand.checkShares(of: options.batchSize, over: world)
-        let folder = try runFolder(for: world, resuming: resume)
-        let trainer = try TrainCommand.settingUp(folder) { try ClassifierTrainer(
-            configuration: configuration, options: options, training: training, test: test,
-            dataset: data.dataset, folder: folder, resuming: resume, group: world) }
-        TrainCommand.announceShares(of: options.batchSize, over: world)
-        guard world.isLeader else {
-            try trainer.run(quiet: true)
-            return
-        }
-        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
+        guard let (trainer, folder) = try setUpRun(
+            batchSize: options.batchSize, world: world, arguments: arguments, continuing: saved, { folder in
+                try ClassifierTrainer(
+                    configuration: configuration, options: options, training: training, test: test,
+                    dataset: data.dataset, folder: folder, resuming: resume, group: world)
+            })
+        else { return }
         let summary = try trainer.run()
         print(String(format: "test accuracy %.4f after %d epochs (%@ s per epoch); run folder %@",
                      summary.testAccuracy, summary.epochs,

@@ -38,15 +38,31 @@ extension TrainCommand {
         world.isLeader ? try RunFolder(creating: out, resuming: resuming) : RunFolder(unchecked: out)
     }
 
-    /// Builds a trainer for `folder`; when that is refused, a folder made for it and still
-    /// empty is removed, so that a refused command leaves nothing behind.
-    static func settingUp<Trainer>(_ folder: RunFolder, _ build: () throws -> Trainer) throws -> Trainer {
+    /// Sets up a run of any family on `world`: refuses batches smaller than the job, opens the
+    /// run folder (rank 0 creates, checks, reads and writes it; the others get what it reads),
+    /// builds the trainer — removing a folder made for it, still empty, when that is refused —
+    /// and says how batches are shared. The ranks other than 0 then train quietly and get `nil`;
+    /// rank 0 records the run's setup and gets the trainer and folder to train and report with.
+    func setUpRun<Trainer: FamilyTrainer>(
+        batchSize: Int, world: any ProcessGroup, arguments: [String]?, continuing saved: RunConfiguration?,
+        _ build: (RunFolder) throws -> Trainer
+    ) throws -> (trainer: Trainer, folder: RunFolder)? {
+        try TrainCommand.checkShares(of: batchSize, over: world)
+        let folder = try runFolder(for: world, resuming: resume)
+        let trainer: Trainer
         do {
-            return try build()
+            trainer = try build(folder)
         } catch {
             folder.removeIfUnused()
             throw error
         }
+        TrainCommand.announceShares(of: batchSize, over: world)
+        guard world.isLeader else {
+            _ = try trainer.run(quiet: true)
+            return nil
+        }
+        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
+        return (trainer, folder)
     }
 
     /// Refuses batches with fewer rows than the ranks of a data-parallel job.
@@ -67,3 +83,16 @@ extension TrainCommand {
             + shares.sorted().map(String.init).joined(separator: " or ") + " of every batch's \(batchSize) rows\n").utf8))
     }
 }
+
+/// What ``TrainCommand/setUpRun(batchSize:world:arguments:continuing:_:)`` needs of a trainer.
+protocol FamilyTrainer {
+    associatedtype Summary
+    /// The training options a resumed run changed against its `config.json`.
+    var changedOnResume: [String] { get }
+    /// Trains the remaining steps or epochs.
+    func run(quiet: Bool) throws -> Summary
+}
+
+extension VariationalTrainer: FamilyTrainer {}
+extension AdversarialTrainer: FamilyTrainer {}
+extension ClassifierTrainer: FamilyTrainer {}

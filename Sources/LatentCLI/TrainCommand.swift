@@ -242,18 +242,13 @@ struct TrainCommand: ParsableCommand {
         try TrainCommand.checkDecodedBatch(
             configuration, batchSize: min(options.batchSize, options.trainingLimit ?? training.count, training.count))
         let world = try MPIProcessGroup.world()
-        try TrainCommand.checkShares(of: options.batchSize, over: world)
-        // Rank 0 creates, checks, reads and writes the folder; the others get what it reads.
-        let folder = try runFolder(for: world, resuming: resume)
-        let trainer = try TrainCommand.settingUp(folder) { try VariationalTrainer(
-            configuration: configuration, options: options, training: training, test: test,
-            dataset: data.dataset, folder: folder, resuming: resume, group: world) }
-        TrainCommand.announceShares(of: options.batchSize, over: world)
-        guard world.isLeader else {
-            try trainer.run(quiet: true)
-            return
-        }
-        try recordSetup(changes: trainer.changedOnResume, arguments: arguments, in: folder, asked: saved != nil)
+        guard let (trainer, folder) = try setUpRun(
+            batchSize: options.batchSize, world: world, arguments: arguments, continuing: saved, { folder in
+                try VariationalTrainer(
+                    configuration: configuration, options: options, training: training, test: test,
+                    dataset: data.dataset, folder: folder, resuming: resume, group: world)
+            })
+        else { return }
         let summary = try trainer.run()
         FileHandle.standardError.write(Data(TrainCommand.folderSummary(folder, files: TrainCommand.variationalFiles).utf8))
         let line = String(format: "test loss (negative ELBO) %.2f nats/image = reconstruction %.2f + KL %.2f after %d %@",

@@ -14,8 +14,6 @@ public struct RunFolder: Sendable {
     /// The outermost folder ``init(creating:resuming:)`` made for the run (the run folder, or a
     /// parent that did not exist either); `nil` when the folder existed.
     private var createdRoot: URL?
-    /// Whether ``init(creating:resuming:)`` made the folder (it did not exist before).
-    public var created: Bool { createdRoot != nil }
 
     /// The files of a run.
     public var configurationURL: URL { url.appendingPathComponent("config.json") }
